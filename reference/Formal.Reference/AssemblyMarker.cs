@@ -1,0 +1,4 @@
+namespace Formal.Reference;
+
+/// Placeholder so the empty layer builds; replaced as the layer is written.
+internal static class AssemblyMarker { }
