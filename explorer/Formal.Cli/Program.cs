@@ -1,10 +1,79 @@
+using Formal.Spec.Diagnostics;
+
 namespace Formal.Cli;
 
 public static class Program
 {
+    private const string Usage = """
+        usage: formal <command> [options]
+
+        commands:
+          check SPEC     explore every reachable state breadth-first; report the shortest
+                         counterexample to an invariant, assertion or deadlock
+          help           this text; `formal <command> --help` describes a command
+
+        exit codes: 0 holds, 1 violation (with trace), 2 bad input, 3 inconclusive
+        """;
+
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("formal: not yet implemented");
-        return 2;
+        try
+        {
+            return Run(args, Console.Out, Console.Error);
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("FORMAL_DEBUG") is null)
+        {
+            Console.Error.WriteLine($"formal: internal error: {e.GetType().Name}: {e.Message}");
+            Console.Error.WriteLine("(this is a bug in formal; set FORMAL_DEBUG=1 to see where it happened)");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
+            return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Ok;
+        }
+        var rest = args.Skip(1).ToArray();
+        try
+        {
+            return args[0] switch
+            {
+                "check" => CheckCommand.Run(rest, stdout, stderr),
+                _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], ["check", "help"])}"),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"formal: error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// Prints diagnostics as `file:line:col: error: message`, sorted by position.
+    public static void PrintDiagnostics(DiagnosticBag diags, TextWriter stderr)
+    {
+        foreach (var d in diags.Sorted()) stderr.WriteLine(d.Render());
+        int errors = diags.Items.Count(d => d.Severity == Severity.Error);
+        if (errors > 0) stderr.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}");
+    }
+
+    /// Runs work on a thread with a large stack: compiled actions run in continuation-passing
+    /// style, so long action bodies nest deeply.
+    public static T OnBigStack<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? error = null;
+        var t = new Thread(() =>
+        {
+            try { result = work(); }
+            catch (Exception e) { error = e; }
+        }, 512 * 1024 * 1024);
+        t.Start();
+        t.Join();
+        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        return result;
     }
 }

@@ -1,0 +1,28 @@
+using Formal.Explorer.Traces;
+
+namespace Formal.Explorer.Bfs;
+
+public enum Verdict { Ok, Violation, Inconclusive }
+
+/// Counts as TLC reports them: states generated (every successor computed), distinct states,
+/// depth (number of BFS levels: initial states are level 1), states left in the queue.
+public sealed record ExploreStats(long Generated, long Distinct, int Depth, long Queue, double ElapsedSeconds, long SeenSetBytes)
+{
+    public double DistinctPerSecond => ElapsedSeconds > 0 ? Distinct / ElapsedSeconds : 0;
+    public double GeneratedPerSecond => ElapsedSeconds > 0 ? Generated / ElapsedSeconds : 0;
+}
+
+public sealed record ExploreResult(
+    Verdict Verdict,
+    ExploreStats Stats,
+    Trace? Trace,
+    IReadOnlyDictionary<string, long> BoundHits,
+    string? InconclusiveReason);
+
+public sealed record ExploreOptions
+{
+    public int? MaxDepth { get; init; }
+    public bool? CheckDeadlock { get; init; }
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public Action<ExploreStats>? Progress { get; init; }
+}

@@ -1,0 +1,34 @@
+using Formal.Spec.Diagnostics;
+using Formal.Spec.Syntax;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Ir;
+
+public sealed record VarIr(int Index, string Name, Ty Type, SourceSpan Span, string? Doc);
+
+public sealed record ActionIr(int Index, string Name, SourceSpan Span, EquatableArray<LocalVar> Params, EquatableArray<Stmt> Body, string? Doc);
+
+/// One conjunct of an invariant (a list item, or a top-level `and` operand), so a violation can
+/// name the part that failed.
+public sealed record ConjunctIr(Expr Expr, string Text);
+
+public sealed record InvariantIr(int Index, string Name, SourceSpan Span, EquatableArray<ConjunctIr> Conjuncts, string? Doc);
+
+/// The checked spec for one binding of its constants: an immutable, typed IR that the
+/// evaluator compiles and the SMT back end encodes.
+public sealed record SpecIr(
+    string Name,
+    string File,
+    string Config,
+    EquatableArray<(string Name, ConstValue Value)> Constants,
+    EquatableArray<Ty> Types,
+    EquatableArray<VarIr> Vars,
+    EquatableArray<Stmt> Init,
+    EquatableArray<ActionIr> Actions,
+    EquatableArray<InvariantIr> Invariants,
+    bool CheckDeadlock,
+    bool Symmetry,
+    int LocalCount)
+{
+    public IEnumerable<PoolTy> Pools => Types.OfType<PoolTy>();
+}

@@ -1,0 +1,77 @@
+using Formal.Spec.Ir;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Runtime;
+
+internal sealed record ActionPlan(ActionIr Ir, int[] ParamSlots, Step Run);
+
+internal sealed record InvariantPlan(InvariantIr Ir, SFn[] Conjuncts);
+
+/// A spec compiled to closures: the state layout, the init step, one step per action (which
+/// enumerates the parameters), and the invariants. Thread-safe to share; each thread makes its
+/// own <see cref="Machine"/>.
+public sealed class CompiledSpec
+{
+    private CompiledSpec(SpecIr ir)
+    {
+        Ir = ir;
+        Layout = new StateLayout(ir.Vars);
+    }
+
+    public SpecIr Ir { get; }
+    public StateLayout Layout { get; }
+    public int MemorySize { get; private set; }
+    internal Step InitStep { get; private set; } = null!;
+    internal ActionPlan[] Actions { get; private set; } = [];
+    internal InvariantPlan[] Invariants { get; private set; } = [];
+    internal Dictionary<int, int> LocalSlots { get; } = new();
+    private ExprCompiler _exprs = null!;
+
+    public static CompiledSpec Compile(SpecIr ir)
+    {
+        var spec = new CompiledSpec(ir);
+        var x = new ExprCompiler(spec);
+        var st = new StmtCompiler(x);
+        spec._exprs = x;
+        Step emit = m => m.Sink.OnSuccessor(m);
+
+        spec.InitStep = st.Block(ir.Init, emit);
+
+        var actions = new List<ActionPlan>();
+        foreach (var a in ir.Actions)
+        {
+            var slots = a.Params.Select(x.Slot).ToArray();
+            Step run = st.Block(a.Body, emit);
+            for (int i = a.Params.Count - 1; i >= 0; i--) run = ParamLoop(a.Params[i], slots[i], run);
+            actions.Add(new ActionPlan(a, slots, run));
+        }
+        spec.Actions = actions.ToArray();
+
+        spec.Invariants = ir.Invariants.Select(inv => new InvariantPlan(inv, inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray())).ToArray();
+        spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
+        return spec;
+    }
+
+    /// Runs the inner step once per parameter value; undoes the inner step's writes after each.
+    private static Step ParamLoop(LocalVar p, int slot, Step inner)
+    {
+        long first = p.Type is IntTy it ? it.Lo : 0;
+        long end = first + TypeOps.DomainSize(p.Type);
+        return m =>
+        {
+            for (long v = first; v < end; v++)
+            {
+                m.M[slot] = v;
+                int mark = m.TrailTop;
+                inner(m);
+                m.Undo(mark);
+            }
+        };
+    }
+
+    public Machine NewMachine() => new(this);
+
+    /// The slot offset of a local (parameters, choices) in a machine's memory.
+    internal int SlotOf(LocalVar v) => _exprs.Slot(v);
+
+}

@@ -1,0 +1,29 @@
+namespace Formal.Spec.Runtime;
+
+/// Deterministic 64-bit fingerprints of packed states (never GetHashCode, which is seeded per
+/// process). A multiply-xorshift mix per word, finished with the murmur3 finaliser.
+public static class Fingerprint
+{
+    private const ulong Seed = 0x9E3779B97F4A7C15UL;
+    private const ulong M1 = 0xBF58476D1CE4E5B9UL;
+    private const ulong M2 = 0x94D049BB133111EBUL;
+
+    public static ulong Of(ReadOnlySpan<ulong> words)
+    {
+        ulong h = Seed ^ (ulong)words.Length;
+        for (int i = 0; i < words.Length; i++)
+        {
+            ulong k = words[i] * M1;
+            k ^= k >> 31;
+            k *= M2;
+            h = (h ^ k) * 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 32;
+        }
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        h ^= h >> 33;
+        return h == 0 ? 1 : h; // 0 marks an empty slot in the seen set
+    }
+}

@@ -1,0 +1,134 @@
+using Formal.Spec.Ir;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Runtime;
+
+/// A checked spec as a transition system: states are the packed working region of a
+/// <see cref="Machine"/>, successors come from running every action with every parameter.
+public sealed class SpecTransitionSystem : ITransitionSystem
+{
+    public SpecTransitionSystem(SpecIr ir)
+    {
+        Ir = ir;
+        Compiled = CompiledSpec.Compile(ir);
+    }
+
+    public SpecIr Ir { get; }
+    public CompiledSpec Compiled { get; }
+    public string Name => Ir.Name;
+    public int StateWords => Compiled.Layout.Words;
+    public IReadOnlyList<string> InvariantNames => Ir.Invariants.Select(i => i.Name).ToList();
+    public bool CheckDeadlock => Ir.CheckDeadlock;
+
+    public IStateGenerator NewGenerator() => new SpecGenerator(this);
+
+    public IReadOnlyList<(string Name, Value Value)> Decode(ReadOnlySpan<ulong> state)
+    {
+        var slots = new long[Compiled.Layout.Slots];
+        Compiled.Layout.Unpack(state, slots);
+        return Ir.Vars.Select(v => (v.Name, ValueCodec.Decode(v.Type, slots.AsSpan(Compiled.Layout.VarOffsets[v.Index], TypeOps.Width(v.Type))))).ToList();
+    }
+}
+
+internal sealed class SpecGenerator : IStateGenerator, IStepSink
+{
+    private readonly SpecTransitionSystem _ts;
+    private readonly CompiledSpec _spec;
+    private readonly Machine _m;
+    private readonly ulong[] _packed;
+    private IStateVisitor _visitor = null!;
+
+    public SpecGenerator(SpecTransitionSystem ts)
+    {
+        _ts = ts;
+        _spec = ts.Compiled;
+        _m = _spec.NewMachine();
+        _m.Sink = this;
+        _packed = new ulong[_spec.Layout.Words];
+    }
+
+    public bool RecordChoices
+    {
+        get => _m.RecordChoices;
+        set => _m.RecordChoices = value;
+    }
+
+    public void Initial(IStateVisitor visitor)
+    {
+        _visitor = visitor;
+        int w = _spec.Layout.Slots;
+        _spec.Layout.Defaults.CopyTo(_m.M, 0);
+        _spec.Layout.Defaults.CopyTo(_m.M, w);
+        _m.ActionIndex = -1;
+        _m.Choices.Clear();
+        _m.Undo(0);
+        try
+        {
+            _spec.InitStep(_m);
+        }
+        finally
+        {
+            _m.Undo(0);
+        }
+    }
+
+    public void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor)
+    {
+        _visitor = visitor;
+        int w = _spec.Layout.Slots;
+        _spec.Layout.Unpack(state, _m.M.AsSpan(0, w));
+        Array.Copy(_m.M, 0, _m.M, w, w);
+        var actions = _spec.Actions;
+        try
+        {
+            for (int i = 0; i < actions.Length; i++)
+            {
+                _m.ActionIndex = i;
+                _m.Choices.Clear();
+                actions[i].Run(_m);
+                _m.Undo(0);
+            }
+        }
+        finally
+        {
+            _m.Undo(0);
+        }
+    }
+
+    public void OnSuccessor(Machine m)
+    {
+        var layout = _spec.Layout;
+        layout.Pack(m.M.AsSpan(layout.Slots, layout.Slots), _packed);
+        _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
+    }
+
+    public void OnAssertionFailed(Machine m, SAssertIr assertion) => _visitor.OnAssertion(this, assertion.Text, assertion.Span);
+
+    public void OnExhausted(Machine m, SAllocIr alloc) => _visitor.OnBoundReached(this, alloc.PoolName);
+
+    public InvariantFailure? CheckInvariants()
+    {
+        foreach (var inv in _spec.Invariants)
+            for (int c = 0; c < inv.Conjuncts.Length; c++)
+                if (inv.Conjuncts[c](_m) == 0)
+                    return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, null);
+        return null;
+    }
+
+    public StepLabel CurrentLabel()
+    {
+        if (_m.ActionIndex < 0)
+            return new StepLabel("init", default, Choices());
+        var plan = _spec.Actions[_m.ActionIndex];
+        var ps = plan.Ir.Params.Select((p, i) => (p.Name, ValueCodec.Scalar(p.Type, _m.M[plan.ParamSlots[i]])));
+        return new StepLabel(plan.Ir.Name, EquatableArray<(string, Value)>.From(ps), Choices());
+    }
+
+    private EquatableArray<(string, Value)> Choices() =>
+        EquatableArray<(string, Value)>.From(_m.Choices.Select(c => c.Node switch
+        {
+            SChooseIr ch => (ch.Local.Name, ValueCodec.Scalar(ch.Local.Type, c.Value)),
+            SAllocIr al => (al.Local.Name, ValueCodec.Scalar(al.Local.Type, c.Value)),
+            _ => ($"either@{c.Node.Span.Line}", (Value)new VInt(c.Value + 1)),
+        }));
+}

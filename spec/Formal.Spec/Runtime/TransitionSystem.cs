@@ -1,0 +1,56 @@
+using Formal.Spec.Diagnostics;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Runtime;
+
+/// What a step did: the action, its parameters, and the nondeterministic choices taken inside
+/// it (choices are only recorded when a trace is rebuilt).
+public sealed record StepLabel(string Action, EquatableArray<(string Name, Value Value)> Params, EquatableArray<(string Name, Value Value)> Choices)
+{
+    public string Show()
+    {
+        var s = Params.Count == 0 ? Action : $"{Action}({string.Join(", ", Params.Select(p => $"{p.Name}={p.Value.Show()}"))})";
+        if (Choices.Count > 0) s += " choosing " + string.Join(", ", Choices.Select(c => $"{c.Name}={c.Value.Show()}"));
+        return s;
+    }
+}
+
+/// An invariant that does not hold: which one, which conjunct (0-based), its text, and where
+/// possible the quantifier witnesses (e.g. "v=Vma1").
+public sealed record InvariantFailure(string Invariant, int Conjunct, string ConjunctText, string? Witness);
+
+/// Receives the states a generator produces. Called synchronously from inside the generator,
+/// so the generator can still be asked about the state just produced.
+public interface IStateVisitor
+{
+    void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint);
+    void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
+    void OnBoundReached(IStateGenerator g, string pool);
+}
+
+/// Produces initial states and successors (one instance per worker thread).
+public interface IStateGenerator
+{
+    void Initial(IStateVisitor visitor);
+    void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor);
+
+    /// Checks the invariants on the state just passed to <see cref="IStateVisitor.OnState"/>.
+    InvariantFailure? CheckInvariants();
+
+    /// The step being run (valid inside visitor callbacks and after an <see cref="EvalError"/>).
+    StepLabel CurrentLabel();
+
+    bool RecordChoices { get; set; }
+}
+
+/// The semantics interface every engine depends on: the spec evaluator implements it (and the
+/// reference-model adapter will).
+public interface ITransitionSystem
+{
+    string Name { get; }
+    int StateWords { get; }
+    IReadOnlyList<string> InvariantNames { get; }
+    bool CheckDeadlock { get; }
+    IStateGenerator NewGenerator();
+    IReadOnlyList<(string Name, Value Value)> Decode(ReadOnlySpan<ulong> state);
+}
