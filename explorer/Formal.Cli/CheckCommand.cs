@@ -61,7 +61,7 @@ public static class CheckCommand
             stdout.WriteLine($"Checking {ir.Name} ({specPath}{(ir.Config.Length > 0 ? $", config {ir.Config}" : "")})");
             if (ir.Constants.Count > 0)
                 stdout.WriteLine($"  constants: {string.Join(", ", ir.Constants.Select(c => $"{c.Name}={c.Value}"))}");
-            stdout.WriteLine($"  {ir.Vars.Count} variables ({ts.Compiled.Layout.TotalBits} bits per state), {ir.Actions.Count} actions, {ir.Invariants.Count} invariants{(ts.CheckDeadlock || a.Has("--deadlock") ? ", deadlock checked" : "")}");
+            stdout.WriteLine($"  {ir.Vars.Count} variable{(ir.Vars.Count == 1 ? "" : "s")} ({ts.Compiled.Layout.TotalBits} bits per state), {ir.Actions.Count} action{(ir.Actions.Count == 1 ? "" : "s")}, {ir.Invariants.Count} invariant{(ir.Invariants.Count == 1 ? "" : "s")}{(ts.CheckDeadlock || a.Has("--deadlock") ? ", deadlock checked" : "")}");
         }
 
         var options = new ExploreOptions

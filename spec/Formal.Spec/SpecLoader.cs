@@ -13,18 +13,17 @@ public static class SpecLoader
     {
         var root = YamlLoader.LoadFile(path, diags);
         if (root is null) return null;
-        var syn = SpecReader.Read(root, diags);
-        return diags.HasErrors ? null : syn;
+        return SpecReader.Read(root, diags);
     }
 
     public static SpecSyntax? ParseText(string path, string text, DiagnosticBag diags)
     {
         var root = YamlLoader.Load(path, text, diags);
         if (root is null) return null;
-        var syn = SpecReader.Read(root, diags);
-        return diags.HasErrors ? null : syn;
+        return SpecReader.Read(root, diags);
     }
 
+    /// Parses and checks; syntax errors do not stop checking, so all errors are reported at once.
     public static SpecIr? Load(string path, string? config, IReadOnlyList<ConstOverride> overrides, DiagnosticBag diags)
     {
         var syn = Parse(path, diags);

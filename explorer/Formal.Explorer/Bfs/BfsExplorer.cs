@@ -22,6 +22,8 @@ public sealed class BfsExplorer : IStateVisitor
 
     private long _generated;
     private int _currentParent = -1;
+    private int _levelOfNew = 1;
+    private int _violationLevel;
     private int _successorOrdinal;
     private bool _checkDeadlock;
 
@@ -55,6 +57,7 @@ public sealed class BfsExplorer : IStateVisitor
 
         while (_violation is null && current.Count > 0)
         {
+            _levelOfNew = depth + 1;
             if (_options.MaxDepth is { } max && depth >= max)
             {
                 inconclusive = $"stopped at depth {max} (--max-depth) with {current.Count} states not expanded";
@@ -84,7 +87,7 @@ public sealed class BfsExplorer : IStateVisitor
             if (current.Count > 0) depth++;
         }
 
-        var stats = Stats(sw, depth, _violation is null ? current.Count : 0);
+        var stats = Stats(sw, Math.Max(depth, _violationLevel), _violation is null ? current.Count : 0);
         if (_violation is not null)
         {
             var trace = TraceBuilder.Build(_ts, _parent, _ordinal, _violatingState, _violation, _violationInStep ? _failingStep : null);
@@ -144,6 +147,7 @@ public sealed class BfsExplorer : IStateVisitor
                 $"invariant {failure.Invariant} is violated" + (failure.Witness is null ? "" : $" for {failure.Witness}") + $": {failure.ConjunctText}",
                 null, failure.Conjunct, failure.ConjunctText);
             _violatingState = index;
+            _violationLevel = _levelOfNew;
             return;
         }
         _next.Add(packed);

@@ -56,8 +56,6 @@ public static class Checker
         foreach (var d in syn.Defs) exprs.Def(d.Name, d.Span);
 
         var init = stmts.Block(syn.Init, Scope.Empty, Mode.Init);
-        if (syn.Init.Count == 0 && syn.Variables.Count > 0)
-            diags.Warning(syn.Span, "no 'init': every variable starts at its zero value (false, the range's lowest value, the first enum value, none, empty)");
 
         var actions = new List<ActionIr>();
         foreach (var a in syn.Actions)

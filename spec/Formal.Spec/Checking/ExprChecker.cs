@@ -53,13 +53,8 @@ public sealed class ExprChecker(Env env)
             {
                 var elemHint = (expected as SetTy)?.Elem;
                 var items = sl.Items.Select(i => Check(i, s, m, elemHint)).ToList();
-                Ty elem = elemHint ?? AnyTy.Instance;
-                if (elemHint is null)
-                    foreach (var it in items)
-                    {
-                        if (!TypeOps.Compatible(elem, it.Type)) return Error(it.Span, $"set elements have different types: {elem.Show()} and {it.Type.Show()}");
-                        elem = TypeOps.Join(elem, it.Type);
-                    }
+                var elem = JoinAll(items, items.Count == 0 ? elemHint ?? AnyTy.Instance : AnyTy.Instance, "set elements");
+                if (elem is null) return Err(sl.Span);
                 if (TypeOps.SetElementProblem(elem) is { } p) return Error(sl.Span, p);
                 return new ESetLit(new SetTy(elem), sl.Span, EquatableArray<Expr>.From(items.Select(i => Coerce(i, elem, i.Span, "a set element"))));
             }
@@ -94,23 +89,17 @@ public sealed class ExprChecker(Env env)
                 var local = Bind(mc.Binder.Name, key, mc.Binder.Span, s);
                 var valueHint = (expected as MapTy)?.Value;
                 var body = Check(mc.Body, s.With(local), m, valueHint);
-                var valueTy = valueHint is not null && TypeOps.Compatible(valueHint, body.Type) ? valueHint : body.Type;
+                var valueTy = valueHint is not null && TypeOps.Compatible(valueHint, body.Type) ? TypeOps.Join(valueHint, body.Type) : body.Type;
                 return new EMapComp(new MapTy(key, valueTy), mc.Span, local, Coerce(body, valueTy, mc.Body.Span, "a map value"));
             }
             case ASeqLit sq:
             {
                 var hint = expected as SeqTy;
                 var items = sq.Items.Select(i => Check(i, s, m, hint?.Elem)).ToList();
-                Ty elem = hint?.Elem ?? AnyTy.Instance;
-                if (hint is null)
-                    foreach (var it in items)
-                    {
-                        if (!TypeOps.Compatible(elem, it.Type)) return Error(it.Span, $"sequence elements have different types: {elem.Show()} and {it.Type.Show()}");
-                        elem = TypeOps.Join(elem, it.Type);
-                    }
-                int cap = Math.Max(items.Count, hint?.Capacity ?? 0);
+                var elem = JoinAll(items, items.Count == 0 ? hint?.Elem ?? AnyTy.Instance : AnyTy.Instance, "sequence elements");
+                if (elem is null) return Err(sq.Span);
                 if (items.Count > 64) return Error(sq.Span, "sequence literal longer than 64");
-                return new ESeqLit(new SeqTy(elem, cap), sq.Span, EquatableArray<Expr>.From(items.Select(i => Coerce(i, elem, i.Span, "a sequence element"))));
+                return new ESeqLit(new SeqTy(elem, Math.Max(items.Count, hint?.Capacity ?? 0)), sq.Span, EquatableArray<Expr>.From(items.Select(i => Coerce(i, elem, i.Span, "a sequence element"))));
             }
             case ARecordLit r: return Record(r, s, m, expected as RecordTy);
             case AIndex ix: return Index(ix, s, m);
@@ -162,7 +151,7 @@ public sealed class ExprChecker(Env env)
             return new ETypeDomain(new SetTy(t), n.Span, t);
         }
         if (env.ProcDecls.ContainsKey(n.Name)) return Error(n.Span, $"'{n.Name}' is a procedure; call it as a statement");
-        return Error(n.Span, $"unknown name '{n.Name}'{Suggest.Hint(n.Name, s.Names.Concat(env.AllNames))}");
+        return Error(n.Span, $"unknown name '{n.Name}'{Suggest.Hint(n.Name, s.Names.Concat(env.AllNames).Concat(["true", "false", "none"]))}");
     }
 
     public LocalVar Bind(string name, Ty type, SourceSpan span, Scope s)
@@ -241,7 +230,7 @@ public sealed class ExprChecker(Env env)
                 if (l.Type is ErrorTy || r.Type is ErrorTy) return Err(b.Span);
                 if (b.Op is BinOp.Div or BinOp.Mod && r is EConst { Value: 0 })
                     return Error(b.Right.Span, "division by zero");
-                var ty = Interval.Arith(b.Op, (IntTy)l.Type, (IntTy)r.Type);
+                var ty = Interval.Arith(b.Op, l.Type as IntTy ?? IntTy.Unbounded, r.Type as IntTy ?? IntTy.Unbounded);
                 return new EBinary(ty, b.Span, b.Op, l, r);
             }
             case BinOp.Lt or BinOp.Le or BinOp.Gt or BinOp.Ge:
@@ -427,8 +416,43 @@ public sealed class ExprChecker(Env env)
                 cur = rt.Fields[i].Type;
             }
         }
-        var value = Coerce(Check(w.Value, s, m, cur), cur, w.Value.Span, "the new value");
-        return new EWith(target.Type, w.Span, target, EquatableArray<PathStep>.From(steps), value);
+        var raw = Check(w.Value, s, m, cur);
+        if (cur is OptionTy && raw.Type is not OptionTy and not ErrorTy and not AnyTy) raw = new ESome(new OptionTy(raw.Type), raw.Span, raw);
+        if (!TypeOps.Compatible(cur, raw.Type)) return Error(w.Value.Span, $"the new value must be {cur.Show()}, not {raw.Type.Show()}");
+        var leaf = TypeOps.Join(cur, raw.Type);
+        var value = Coerce(raw, leaf, w.Value.Span, "the new value");
+        return new EWith(Widen(target.Type, steps, 0, leaf), w.Span, target, EquatableArray<PathStep>.From(steps), value);
+    }
+
+    /// The container type after a value of type <paramref name="leaf"/> is written at the path:
+    /// integer intervals widen, so updating a literal-typed value does not narrow it.
+    private static Ty Widen(Ty container, List<PathStep> steps, int i, Ty leaf)
+    {
+        if (i == steps.Count) return leaf;
+        return container switch
+        {
+            MapTy mt => new MapTy(mt.Key, Widen(mt.Value, steps, i + 1, leaf)),
+            SeqTy st => new SeqTy(Widen(st.Elem, steps, i + 1, leaf), st.Capacity),
+            RecordTy rt => new RecordTy(rt.Name, EquatableArray<Field>.From(rt.Fields.Select((f, k) =>
+                k == steps[i].Field ? new Field(f.Name, Widen(f.Type, steps, i + 1, leaf)) : f))),
+            _ => container,
+        };
+    }
+
+    /// The join of the items' types (null after reporting incompatible items).
+    private Ty? JoinAll(List<Expr> items, Ty start, string what)
+    {
+        var t = start;
+        foreach (var it in items)
+        {
+            if (!TypeOps.Compatible(t, it.Type))
+            {
+                Diags.Error(it.Span, $"{what} have different types: {t.Show()} and {it.Type.Show()}");
+                return null;
+            }
+            t = TypeOps.Join(t, it.Type);
+        }
+        return t;
     }
 
     private Expr Call(ACall c, Scope s, Mode m, Ty? expected)
@@ -466,8 +490,10 @@ public sealed class ExprChecker(Env env)
                 var a = Check(c.Args[0], s, m, expected);
                 if (a.Type is ErrorTy) return Err(c.Span);
                 if (a.Type is not SeqTy st) return Error(c.Args[0].Span, $"append needs a sequence, not {a.Type.Show()}");
-                var x = Coerce(Check(c.Args[1], s, m, st.Elem), st.Elem, c.Args[1].Span, "the appended element");
-                return new ECall(st, c.Span, Builtin.Append, EquatableArray<Expr>.From([a, x]));
+                var raw = Check(c.Args[1], s, m, st.Elem);
+                if (!TypeOps.Compatible(st.Elem, raw.Type)) return Error(c.Args[1].Span, $"the appended element must be {st.Elem.Show()}, not {raw.Type.Show()}");
+                var rt = new SeqTy(TypeOps.Join(st.Elem, raw.Type), st.Capacity);
+                return new ECall(rt, c.Span, Builtin.Append, EquatableArray<Expr>.From([Coerce(a, rt), Coerce(raw, rt.Elem)]));
             }
             case "min" or "max":
             {

@@ -5,6 +5,7 @@ public static class Suggest
 {
     public static string? Closest(string word, IEnumerable<string> candidates, int maxDistance = 2)
     {
+        if (word.Length < 2) return null; // one-letter names: any suggestion would be noise
         string? best = null;
         int bestD = int.MaxValue;
         foreach (var c in candidates.OrderBy(c => c, StringComparer.Ordinal))

@@ -5,7 +5,7 @@ namespace Formal.Spec.Runtime;
 
 internal sealed record ActionPlan(ActionIr Ir, int[] ParamSlots, Step Run);
 
-internal sealed record InvariantPlan(InvariantIr Ir, SFn[] Conjuncts);
+internal sealed record InvariantPlan(InvariantIr Ir, SFn[] Conjuncts, Explainer.Explain[] Explanations);
 
 /// A spec compiled to closures: the state layout, the init step, one step per action (which
 /// enumerates the parameters), and the invariants. Thread-safe to share; each thread makes its
@@ -47,7 +47,10 @@ public sealed class CompiledSpec
         }
         spec.Actions = actions.ToArray();
 
-        spec.Invariants = ir.Invariants.Select(inv => new InvariantPlan(inv, inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray())).ToArray();
+        var explainer = new Explainer(x);
+        spec.Invariants = ir.Invariants.Select(inv => new InvariantPlan(inv,
+            inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray(),
+            inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
         spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
         return spec;
     }

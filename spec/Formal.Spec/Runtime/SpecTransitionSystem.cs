@@ -111,7 +111,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         foreach (var inv in _spec.Invariants)
             for (int c = 0; c < inv.Conjuncts.Length; c++)
                 if (inv.Conjuncts[c](_m) == 0)
-                    return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, null);
+                    return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, inv.Explanations[c](_m));
         return null;
     }
 

@@ -13,6 +13,8 @@ public sealed class Parser
     private readonly DiagnosticBag _diags;
     private int _pos;
     private bool _failed;
+    // Inside `let x = VALUE in`, a top-level `in` ends the value instead of testing membership.
+    private bool _noIn;
 
     private Parser(List<Token> tokens, Func<int, SourceSpan> spanAt, DiagnosticBag diags)
     {
@@ -278,8 +280,11 @@ public sealed class Parser
                 Next();
                 var name = Ident("a name");
                 Expect(TokenKind.Equals, "'='");
+                bool saved = _noIn;
+                _noIn = true;
                 var v = Expr();
-                Expect(TokenKind.In, "'in'");
+                _noIn = saved;
+                Expect(TokenKind.In, "'in' after the value of let");
                 return new ALet(span, name, v, Expr());
             }
             case TokenKind.Forall:
@@ -374,7 +379,7 @@ public sealed class Parser
         {
             TokenKind.EqEq => BinOp.Eq, TokenKind.NotEq => BinOp.Ne, TokenKind.Lt => BinOp.Lt,
             TokenKind.Le => BinOp.Le, TokenKind.Gt => BinOp.Gt, TokenKind.Ge => BinOp.Ge,
-            TokenKind.In => BinOp.In, TokenKind.NotIn => BinOp.NotIn, TokenKind.SubsetEq => BinOp.SubsetEq,
+            TokenKind.In when !_noIn => BinOp.In, TokenKind.NotIn => BinOp.NotIn, TokenKind.SubsetEq => BinOp.SubsetEq,
             _ => null,
         };
         if (op is null)
@@ -483,8 +488,8 @@ public sealed class Parser
         {
             if (Peek.Kind == TokenKind.LBracket)
             {
-                var span = SpanOf(Next());
-                var key = Expr();
+                Next();
+                var key = Nested(Expr);
                 Expect(TokenKind.RBracket, "']'");
                 e = new AIndex(e.Span, e, key);
             }
@@ -510,7 +515,7 @@ public sealed class Parser
             case TokenKind.LParen:
             {
                 Next();
-                var e = Expr();
+                var e = Nested(Expr);
                 Expect(TokenKind.RParen, "')'");
                 return e;
             }
@@ -530,21 +535,29 @@ public sealed class Parser
                     var args = new List<Ast>();
                     if (!Accept(TokenKind.RParen))
                     {
-                        do args.Add(Expr()); while (Accept(TokenKind.Comma));
+                        do args.Add(Nested(Expr)); while (Accept(TokenKind.Comma));
                         Expect(TokenKind.RParen, "')'");
                     }
                     return new ACall(span, t.Text, args);
                 }
                 return new AName(span, t.Text);
             }
-            case TokenKind.LBrace: return Braces();
-            case TokenKind.LBracket: return Brackets();
+            case TokenKind.LBrace: return Nested(Braces);
+            case TokenKind.LBracket: return Nested(Brackets);
             case TokenKind.End: Fail("expected an expression but the text ended"); break;
         }
         if (Lexer.KeywordNames.Contains(t.Text) && t.Kind is not (TokenKind.Not or TokenKind.If))
             Fail($"unexpected keyword '{t.Text}'; expected an expression");
         Fail($"expected an expression but found {t}");
         return null!;
+    }
+
+    private T Nested<T>(Func<T> parse)
+    {
+        bool saved = _noIn;
+        _noIn = false;
+        try { return parse(); }
+        finally { _noIn = saved; }
     }
 
     private bool BinderAhead => Peek.Kind == TokenKind.Ident && PeekAt(1).Kind == TokenKind.In;

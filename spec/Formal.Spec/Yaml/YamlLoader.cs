@@ -44,16 +44,30 @@ public static class YamlLoader
     {
         var source = new SourceText(path, text.Replace("\r\n", "\n"));
         if (!CheckTabs(source, diags)) return null;
+        var builder = new Builder(source, diags);
         try
         {
-            var builder = new Builder(source, diags);
             return builder.Build();
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this for some malformed flow collections (e.g. an
+            // unclosed '[' before the end of the file); report it after the last good token.
+            var (l, c) = builder.LastPosition;
+            diags.Error(new SourceSpan(path, l, c), "YAML syntax: malformed flow collection after this point (an unclosed '[' or '{'?)");
+            return null;
         }
         catch (YamlException e)
         {
             var msg = e.InnerException is { } inner && !string.IsNullOrEmpty(inner.Message) ? inner.Message : e.Message;
             int line = (int)e.Start.Line, col = (int)e.Start.Column;
-            diags.Error(new SourceSpan(path, Math.Max(1, line), Math.Max(1, col)), "YAML syntax: " + Clean(msg));
+            var hint = Clean(msg);
+            if (hint.Contains("mapping", StringComparison.OrdinalIgnoreCase) && hint.Contains("invalid", StringComparison.OrdinalIgnoreCase)
+                || hint.Contains("Mapping values are not allowed", StringComparison.OrdinalIgnoreCase))
+                hint += " (an unquoted value may not contain ': '; put the expression in quotes)";
+            else if (hint.Contains("flow", StringComparison.OrdinalIgnoreCase))
+                hint += " (inside [...] or {...}, quote expressions that contain [ ] { } or ,)";
+            diags.Error(new SourceSpan(path, Math.Max(1, line), Math.Max(1, col)), "YAML syntax: " + hint);
             return null;
         }
     }
@@ -91,6 +105,8 @@ public static class YamlLoader
         private int _aliases;
         private IParser _parser = null!;
 
+        public (int Line, int Column) LastPosition { get; private set; } = (1, 1);
+
         public YNode? Build()
         {
             _parser = new Parser(new StringReader(source.Text));
@@ -112,6 +128,7 @@ public static class YamlLoader
 
         private YNode ReadNode()
         {
+            if (_parser.Current is { } cur) LastPosition = ((int)Math.Max(1, cur.Start.Line), (int)Math.Max(1, cur.Start.Column));
             if (_parser.TryConsume<AnchorAlias>(out var alias))
             {
                 _aliases++;
@@ -132,7 +149,7 @@ public static class YamlLoader
                     _ => ScalarStyle.Plain,
                 };
                 var node = new YScalar(Span(scalar.Start), scalar.Value, style, source, (int)scalar.Start.Index, (int)scalar.End.Index);
-                return Anchor(scalar.Anchor, node, 1);
+                return Anchor(scalar.Anchor, node, 1, scalar.Start);
             }
             if (_parser.TryConsume<SequenceStart>(out var seqStart))
             {
@@ -144,7 +161,7 @@ public static class YamlLoader
                     size += SizeOf(item, seqStart.Start);
                     items.Add(item);
                 }
-                return Anchor(seqStart.Anchor, new YSeq(Span(seqStart.Start), items), size);
+                return Anchor(seqStart.Anchor, new YSeq(Span(seqStart.Start), items), size, seqStart.Start);
             }
             if (_parser.TryConsume<MappingStart>(out var mapStart))
             {
@@ -170,22 +187,18 @@ public static class YamlLoader
                     keys[k.Value] = k;
                     entries.Add(new YEntry(k, value));
                 }
-                return Anchor(mapStart.Anchor, new YMap(Span(mapStart.Start), entries), size);
+                return Anchor(mapStart.Anchor, new YMap(Span(mapStart.Start), entries), size, mapStart.Start);
             }
             var ev = _parser.Current!;
             throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
         }
 
-        private long SizeOf(YNode node, Mark at)
-        {
-            long s = _sizes.TryGetValue(node, out var v) ? v : 1;
-            return s;
-        }
+        private long SizeOf(YNode node, Mark at) => _sizes.TryGetValue(node, out var v) ? v : 1;
 
-        private YNode Anchor(AnchorName anchor, YNode node, long size)
+        private YNode Anchor(AnchorName anchor, YNode node, long size, Mark at)
         {
             if (size > MaxExpandedNodes)
-                throw new YamlException(Mark.Empty, Mark.Empty, $"document expands to more than {MaxExpandedNodes} nodes through aliases");
+                throw new YamlException(at, at, $"this node expands to more than {MaxExpandedNodes} nodes through aliases (alias bomb?)");
             _sizes[node] = size;
             if (!anchor.IsEmpty) _anchors[anchor.Value] = node;
             return node;

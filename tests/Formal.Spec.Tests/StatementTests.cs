@@ -1,0 +1,211 @@
+using Formal.Spec.Runtime;
+using Formal.Tests;
+
+namespace Formal.Spec.Tests;
+
+/// Statement semantics: successors of the initial state under one action.
+public class StatementTests
+{
+    private static (List<string> States, SpecHarness.Collector C) Successors(string yaml)
+    {
+        var ts = new SpecTransitionSystem(SpecHarness.Load(yaml));
+        var init = new InitCapture();
+        var g = ts.NewGenerator();
+        g.Initial(init);
+        var c = new SpecHarness.Collector(ts);
+        g.RecordChoices = true;
+        g.Successors(init.State!, c);
+        return (c.States.Select(s => string.Join(" ", s.Select(v => $"{v.Name}={v.Value.Show()}"))).ToList(), c);
+    }
+
+    private sealed class InitCapture : IStateVisitor
+    {
+        public ulong[]? State;
+        public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fp) => State ??= packed.ToArray();
+        public void OnAssertion(IStateGenerator g, string a, Formal.Spec.Diagnostics.SourceSpan s) { }
+        public void OnBoundReached(IStateGenerator g, string p) { }
+    }
+
+    [Fact]
+    public void Sequential_statements_see_earlier_writes_and_update_blocks_do_not()
+    {
+        var (seq, _) = Successors("""
+            spec: t
+            variables: { x: 0..9, y: 0..9 }
+            init: { x: 1, y: 2 }
+            actions:
+              Seq: { do: ["x := y", "y := x"] }
+              Par: { update: { x: y, y: x } }
+            """);
+        Assert.Equal(["x=2 y=2", "x=2 y=1"], seq);
+    }
+
+    [Fact]
+    public void Choose_branches_once_per_candidate_and_undoes_between_branches()
+    {
+        var (states, c) = Successors("""
+            spec: t
+            variables: { x: 0..9, s: set(0..9) }
+            init: { x: 0, s: "{}" }
+            actions:
+              Pick:
+                do:
+                  - choose v in 1..3 where v != 2
+                  - x := v
+                  - s := s union {v}
+            """);
+        Assert.Equal(["x=1 s={1}", "x=3 s={3}"], states);
+        Assert.Equal(["Pick choosing v=1", "Pick choosing v=3"], c.Labels);
+    }
+
+    [Fact]
+    public void Either_runs_each_branch_from_the_same_state()
+    {
+        var (states, _) = Successors("""
+            spec: t
+            variables: { x: 0..9 }
+            init: { x: 5 }
+            actions:
+              Step:
+                do:
+                  - either:
+                      - ["x := x + 1"]
+                      - ["x := x - 1"]
+                      - ["require false"]
+            """);
+        Assert.Equal(["x=6", "x=4"], states);
+    }
+
+    [Fact]
+    public void Params_are_enumerated_in_order_and_guards_disable()
+    {
+        var (states, c) = Successors("""
+            spec: t
+            variables: { x: 0..9 }
+            init: { x: 0 }
+            actions:
+              Set:
+                params: { a: 0..2, b: bool }
+                guard: "b or a == 1"
+                update: { x: "a + 5" }
+            """);
+        Assert.Equal(["x=5", "x=6", "x=6", "x=7"], states);
+        Assert.Equal(["Set(a=0, b=true)", "Set(a=1, b=false)", "Set(a=1, b=true)", "Set(a=2, b=true)"], c.Labels);
+    }
+
+    [Fact]
+    public void Alloc_takes_the_lowest_free_object_and_reports_exhaustion()
+    {
+        var (states, c) = Successors("""
+            spec: t
+            types: { Obj: { pool: 2, symmetric: true } }
+            variables: { used: set(Obj), last: option(Obj) }
+            init:
+              - "used := {}"
+              - alloc o in Obj
+              - "used := {o}"
+            actions:
+              New:
+                do:
+                  - alloc o in Obj where o notin used
+                  - used := used union {o}
+                  - last := some(o)
+              NewTwo:
+                do:
+                  - alloc o in Obj where o notin used
+                  - used := used union {o}
+                  - alloc p in Obj where p notin used
+                  - last := some(p)
+            """);
+        Assert.Equal(["used={Obj0, Obj1} last=Obj1"], states);
+        Assert.Equal(["Obj"], c.Bounds);
+    }
+
+    [Fact]
+    public void For_loops_iterate_in_order_and_may_branch_inside()
+    {
+        var (states, _) = Successors("""
+            spec: t
+            variables: { s: "seq(0..9, 4)" }
+            init: { s: "[]" }
+            actions:
+              Fill:
+                do:
+                  - for: i in {3, 1, 2} where i != 2
+                    do:
+                      - either:
+                          - ["s := append(s, i)"]
+                          - ["s := append(s, i + 5)"]
+            """);
+        Assert.Equal(["s=[1, 3]", "s=[1, 8]", "s=[6, 3]", "s=[6, 8]"], states);
+    }
+
+    [Fact]
+    public void Procedures_are_called_with_arguments_and_may_require()
+    {
+        var (states, _) = Successors("""
+            spec: t
+            variables: { m: 0..2 -> 0..9 }
+            init: { m: "[i in 0..2 -> i]" }
+            procedures:
+              "bump(k: 0..2, by: 0..9)":
+                - require m[k] + by <= 9
+                - m[k] := m[k] + by
+            actions:
+              Twice:
+                params: { k: 0..2 }
+                do: ["bump(k, 4)", "bump(k, 4)"]
+            """);
+        Assert.Equal(["m=[0 -> 8, 1 -> 1, 2 -> 2]", "m=[0 -> 0, 1 -> 9, 2 -> 2]"], states);
+    }
+
+    [Fact]
+    public void Old_reads_the_state_before_the_action()
+    {
+        var (states, _) = Successors("""
+            spec: t
+            variables: { x: 0..9, y: 0..9 }
+            init: { x: 1, y: 0 }
+            actions:
+              Step: { do: ["x := x + 3", "y := old(x) + x"] }
+            """);
+        Assert.Equal(["x=4 y=5"], states);
+    }
+
+    [Fact]
+    public void Failed_assertions_are_reported_and_produce_no_successor()
+    {
+        var (states, c) = Successors("""
+            spec: t
+            variables: { x: 0..9 }
+            init: { x: 1 }
+            actions:
+              Step:
+                params: { d: 0..2 }
+                do: ["x := x + d", "assert x != 2"]
+            """);
+        Assert.Equal(["x=1", "x=3"], states);
+        Assert.Equal(["x != 2"], c.Assertions);
+    }
+
+    [Fact]
+    public void Definitions_with_parameters_compose()
+    {
+        var v = SpecHarness.Eval("twice(inc(3))", "0..20", """
+            defs:
+              "inc(n: 0..20)": n + 1
+              "twice(n: 0..20)": n + n
+            """);
+        Assert.Equal("8", v.Show());
+    }
+
+    [Fact]
+    public void Composite_results_of_one_definition_used_twice_do_not_alias()
+    {
+        var v = SpecHarness.Eval("pair(1) == pair(2)", "bool", """
+            defs:
+              "pair(n: 0..9)": "{a: n, b: n + 1}"
+            """);
+        Assert.Equal("false", v.Show());
+    }
+}
