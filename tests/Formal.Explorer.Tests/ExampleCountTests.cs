@@ -1,0 +1,53 @@
+using Formal.Explorer.Bfs;
+
+namespace Formal.Explorer.Tests;
+
+/// State counts of the examples, as computed by the independent programs in tools/oracles/.
+public class ExampleCountTests
+{
+    [Fact]
+    public void Water_jug_has_16_reachable_states() =>
+        Assert.Equal(16, ExplorerHarness.RunWithoutInvariants("water_jug").Stats.Distinct);
+
+    [Fact]
+    public void Peterson_holds_with_34_states_depth_10_and_no_deadlock()
+    {
+        var r = ExplorerHarness.RunExample("peterson");
+        Assert.Equal(Verdict.Ok, r.Verdict);
+        Assert.Equal((34L, 10, 63L), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Theory]
+    [InlineData("one", 12, 5, 20)]
+    [InlineData("two", 56, 8, 154)]
+    [InlineData("default", 288, 11, 1146)]
+    [InlineData("four", 1568, 14, 8258)]
+    public void Two_phase_commit_matches_the_oracle(string config, long distinct, int depth, long generated)
+    {
+        var r = ExplorerHarness.RunExample("two_phase_commit", config);
+        Assert.Equal(Verdict.Ok, r.Verdict);
+        Assert.Equal((distinct, depth, generated), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Theory]
+    [InlineData(3, 4)]
+    [InlineData(2, 5)]
+    [InlineData(4, 3)]
+    [InlineData(5, 5)]
+    [InlineData(5, 8)]
+    public void Counters_have_exactly_M_to_the_N_states(int n, int m)
+    {
+        var r = ExplorerHarness.RunExample("counters", null, ("N", n), ("M", m));
+        long states = (long)Math.Pow(m, n);
+        Assert.Equal(Verdict.Ok, r.Verdict);
+        Assert.Equal((states, n * (m - 1) + 1, n * states + 1), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Seven_counters_modulo_nine_have_4782969_states()
+    {
+        var r = ExplorerHarness.RunExample("counters", "bench");
+        Assert.Equal((4_782_969L, 57), (r.Stats.Distinct, r.Stats.Depth));
+    }
+}
