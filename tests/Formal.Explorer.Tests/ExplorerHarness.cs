@@ -16,7 +16,7 @@ public static class ExplorerHarness
 
     /// The example with its invariants removed, to count the whole state space.
     public static ExploreResult RunWithoutInvariants(string name, string? config = null) =>
-        Run(SpecHarness.LoadFile(Repo.Example(name), config) with { Invariants = EquatableArray<InvariantIr>.From([]) });
+        Run(SpecHarness.LoadFile(Repo.Example(name), config) with { Invariants = EquatableArray<InvariantIr>.From([]), Lemmas = EquatableArray<InvariantIr>.From([]) });
 
     /// An example spec with a textual change (a planted bug).
     public static ExploreResult RunMutant(string name, string from, string to, ExploreOptions? options = null) =>

@@ -77,7 +77,8 @@ public static class Checker
         if (syn.Actions.Count == 0) diags.Warning(syn.Span, "the spec has no actions: only the initial states are checked");
 
         var invariants = new List<InvariantIr>();
-        foreach (var inv in syn.Invariants)
+        var lemmas = new List<InvariantIr>();
+        foreach (var (inv, isLemma) in syn.Invariants.Select(i => (i, false)).Concat(syn.Lemmas.Select(l => (l, true))))
         {
             var conj = new List<ConjunctIr>();
             foreach (var c in inv.Conjuncts.SelectMany(Conjuncts))
@@ -86,7 +87,8 @@ public static class Checker
                 if (!TypeOps.IsBool(e.Type)) diags.Error(c.Span, $"an invariant must be a boolean, not {e.Type.Show()}");
                 conj.Add(new ConjunctIr(e, AstPrinter.Print(c)));
             }
-            invariants.Add(new InvariantIr(invariants.Count, inv.Name, inv.Span, EquatableArray<ConjunctIr>.From(conj), inv.Doc));
+            var list = isLemma ? lemmas : invariants;
+            list.Add(new InvariantIr(list.Count, inv.Name, inv.Span, EquatableArray<ConjunctIr>.From(conj), inv.Doc, isLemma));
         }
 
         if (diags.HasErrors) return null;
@@ -99,6 +101,7 @@ public static class Checker
             init,
             EquatableArray<ActionIr>.From(actions),
             EquatableArray<InvariantIr>.From(invariants),
+            EquatableArray<InvariantIr>.From(lemmas),
             syn.Options.Deadlock,
             syn.Options.Symmetry,
             env.NextLocalId);
@@ -188,7 +191,7 @@ public static class Checker
         foreach (var a in syn.Actions)
             if (!actions.Add(a.Name)) diags.Error(a.Span, $"action '{a.Name}' is defined twice");
         var invs = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var i in syn.Invariants)
-            if (!invs.Add(i.Name)) diags.Error(i.Span, $"invariant '{i.Name}' is defined twice");
+        foreach (var i in syn.Invariants.Concat(syn.Lemmas))
+            if (!invs.Add(i.Name)) diags.Error(i.Span, $"invariant or lemma '{i.Name}' is defined twice");
     }
 }

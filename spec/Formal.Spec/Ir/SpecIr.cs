@@ -12,7 +12,9 @@ public sealed record ActionIr(int Index, string Name, SourceSpan Span, Equatable
 /// name the part that failed.
 public sealed record ConjunctIr(Expr Expr, string Text);
 
-public sealed record InvariantIr(int Index, string Name, SourceSpan Span, EquatableArray<ConjunctIr> Conjuncts, string? Doc);
+/// An invariant, or a lemma: an auxiliary invariant that strengthens induction proofs (checked
+/// like an invariant by the explorer, proved too by k-induction).
+public sealed record InvariantIr(int Index, string Name, SourceSpan Span, EquatableArray<ConjunctIr> Conjuncts, string? Doc, bool IsLemma = false);
 
 /// The checked spec for one binding of its constants: an immutable, typed IR that the
 /// evaluator compiles and the SMT back end encodes.
@@ -26,9 +28,13 @@ public sealed record SpecIr(
     EquatableArray<Stmt> Init,
     EquatableArray<ActionIr> Actions,
     EquatableArray<InvariantIr> Invariants,
+    EquatableArray<InvariantIr> Lemmas,
     bool CheckDeadlock,
     bool Symmetry,
     int LocalCount)
 {
     public IEnumerable<PoolTy> Pools => Types.OfType<PoolTy>();
+
+    /// Invariants followed by lemmas: every property a reachable state must satisfy.
+    public IEnumerable<InvariantIr> AllInvariants => Invariants.Concat(Lemmas);
 }

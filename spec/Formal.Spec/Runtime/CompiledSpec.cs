@@ -48,7 +48,7 @@ public sealed class CompiledSpec
         spec.Actions = actions.ToArray();
 
         var explainer = new Explainer(x);
-        spec.Invariants = ir.Invariants.Select(inv => new InvariantPlan(inv,
+        spec.Invariants = ir.AllInvariants.Select(inv => new InvariantPlan(inv,
             inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray(),
             inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
         spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;

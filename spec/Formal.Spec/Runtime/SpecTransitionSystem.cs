@@ -17,7 +17,7 @@ public sealed class SpecTransitionSystem : ITransitionSystem
     public CompiledSpec Compiled { get; }
     public string Name => Ir.Name;
     public int StateWords => Compiled.Layout.Words;
-    public IReadOnlyList<string> InvariantNames => Ir.Invariants.Select(i => i.Name).ToList();
+    public IReadOnlyList<string> InvariantNames => Ir.AllInvariants.Select(i => i.Name).ToList();
     public bool CheckDeadlock => Ir.CheckDeadlock;
 
     public IStateGenerator NewGenerator() => new SpecGenerator(this);

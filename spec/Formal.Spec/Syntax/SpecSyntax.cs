@@ -15,6 +15,7 @@ public sealed record SpecSyntax(
     IReadOnlyList<StmtSyntax> Init,
     IReadOnlyList<ActionDecl> Actions,
     IReadOnlyList<InvariantDecl> Invariants,
+    IReadOnlyList<InvariantDecl> Lemmas,
     IReadOnlyList<ConfigDecl> Configs,
     OptionsDecl Options);
 

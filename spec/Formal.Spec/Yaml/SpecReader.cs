@@ -9,7 +9,7 @@ namespace Formal.Spec.Yaml;
 /// statement with positions that point into the file.
 public sealed class SpecReader
 {
-    private static readonly string[] TopKeys = ["spec", "doc", "constants", "types", "variables", "defs", "procedures", "init", "actions", "invariants", "configs", "options"];
+    private static readonly string[] TopKeys = ["spec", "doc", "constants", "types", "variables", "defs", "procedures", "init", "actions", "invariants", "lemmas", "configs", "options"];
     private static readonly string[] ConstKeys = ["default", "min", "max", "doc"];
     private static readonly string[] PoolKeys = ["pool", "symmetric", "doc"];
     private static readonly string[] EnumKeys = ["enum", "doc"];
@@ -52,9 +52,10 @@ public sealed class SpecReader
         var init = map.Get("init") is { } initNode ? ReadInit(initNode) : [];
         var actions = Entries(map, "actions").Select(ReadAction).OfType<ActionDecl>().ToList();
         var invs = Entries(map, "invariants").Select(ReadInvariant).OfType<InvariantDecl>().ToList();
+        var lemmas = Entries(map, "lemmas").Select(ReadInvariant).OfType<InvariantDecl>().ToList();
         var configs = Entries(map, "configs").Select(ReadConfig).OfType<ConfigDecl>().ToList();
         var options = ReadOptions(map.Get("options"));
-        return new SpecSyntax(name, map.Span, DocOf(map), consts, types, vars, defs, procs, init, actions, invs, configs, options);
+        return new SpecSyntax(name, map.Span, DocOf(map), consts, types, vars, defs, procs, init, actions, invs, lemmas, configs, options);
     }
 
     // ---------------------------------------------------------------- sections
