@@ -20,6 +20,7 @@ public static class CheckCommand
         new("--max-depth", true, "stop after this many BFS levels (result: inconclusive if states remain)", ValueName: "N"),
         new("--deadlock", false, "report states without successors (overrides the spec's option)"),
         new("--no-deadlock", false, "do not report deadlocks"),
+        new("--no-symmetry", false, "do not reduce by the symmetric pools"),
         new("--workers", true, "worker threads (currently 1)", ValueName: "N"),
         new("--json", true, "write a machine-readable summary", ValueName: "FILE"),
         new("--trace", true, "write the counterexample in the project's trace format", ValueName: "FILE"),
@@ -55,12 +56,14 @@ public static class CheckCommand
         foreach (var d in diags.Sorted()) stderr.WriteLine(d.Render());
 
         bool quiet = a.Has("--quiet");
-        var ts = new SpecTransitionSystem(ir);
+        var ts = new SpecTransitionSystem(ir, a.Has("--no-symmetry") ? false : null);
         if (!quiet)
         {
             stdout.WriteLine($"Checking {ir.Name} ({specPath}{(ir.Config.Length > 0 ? $", config {ir.Config}" : "")})");
             if (ir.Constants.Count > 0)
                 stdout.WriteLine($"  constants: {string.Join(", ", ir.Constants.Select(c => $"{c.Name}={c.Value}"))}");
+            if (ts.SymmetricPools.Count > 0)
+                stdout.WriteLine($"  symmetry reduction over {string.Join(", ", ts.SymmetricPools.Select(p => $"{p.Name} ({p.Size})"))}");
             stdout.WriteLine($"  {ir.Vars.Count} variable{(ir.Vars.Count == 1 ? "" : "s")} ({ts.Compiled.Layout.TotalBits} bits per state), {ir.Actions.Count} action{(ir.Actions.Count == 1 ? "" : "s")}, {ir.Invariants.Count} invariant{(ir.Invariants.Count == 1 ? "" : "s")}{(ts.CheckDeadlock || a.Has("--deadlock") ? ", deadlock checked" : "")}");
         }
 

@@ -7,11 +7,18 @@ namespace Formal.Spec.Runtime;
 /// <see cref="Machine"/>, successors come from running every action with every parameter.
 public sealed class SpecTransitionSystem : ITransitionSystem
 {
-    public SpecTransitionSystem(SpecIr ir)
+    /// <param name="symmetry">reduce by the symmetric pools (default: the spec's option)</param>
+    public SpecTransitionSystem(SpecIr ir, bool? symmetry = null)
     {
         Ir = ir;
         Compiled = CompiledSpec.Compile(ir);
+        SymmetricPools = (symmetry ?? ir.Symmetry) ? ir.Pools.Where(p => p.Symmetric).ToList() : [];
+        if (SymmetricPools.Count > 0) Symmetry = new SymmetryLayout(ir.Vars, SymmetricPools);
     }
+
+    /// The pools whose objects are treated as interchangeable (empty: no reduction).
+    public IReadOnlyList<PoolTy> SymmetricPools { get; }
+    internal SymmetryLayout? Symmetry { get; }
 
     public SpecIr Ir { get; }
     public CompiledSpec Compiled { get; }
@@ -35,7 +42,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private readonly SpecTransitionSystem _ts;
     private readonly CompiledSpec _spec;
     private readonly Machine _m;
-    private readonly ulong[] _packed;
+    private readonly ulong[] _packed, _canonical;
+    private readonly Canonicalizer? _canon;
     private IStateVisitor _visitor = null!;
 
     public SpecGenerator(SpecTransitionSystem ts)
@@ -45,7 +53,12 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _m = _spec.NewMachine();
         _m.Sink = this;
         _packed = new ulong[_spec.Layout.Words];
+        _canonical = new ulong[_spec.Layout.Words];
+        if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
     }
+
+    /// States whose canonical form was approximated (too many equal-coloured objects).
+    public long InexactCanonicalForms => _canon?.Inexact ?? 0;
 
     public bool RecordChoices
     {
@@ -98,8 +111,16 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     public void OnSuccessor(Machine m)
     {
         var layout = _spec.Layout;
-        layout.Pack(m.M.AsSpan(layout.Slots, layout.Slots), _packed);
-        _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
+        var work = m.M.AsSpan(layout.Slots, layout.Slots);
+        layout.Pack(work, _packed);
+        if (_canon is null)
+        {
+            _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
+            return;
+        }
+        // The state itself is kept (traces replay it); its orbit is identified by the canonical form.
+        _canon.Canonicalize(work, _canonical);
+        _visitor.OnState(this, _packed, Fingerprint.Of(_canonical));
     }
 
     public void OnAssertionFailed(Machine m, SAssertIr assertion) => _visitor.OnAssertion(this, assertion.Text, assertion.Span);

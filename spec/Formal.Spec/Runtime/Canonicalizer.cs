@@ -1,0 +1,284 @@
+using System.Numerics;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Runtime;
+
+/// Maps a state to the canonical member of its orbit under permutations of the symmetric pools.
+/// Colour refinement gives every object a colour that depends only on the state's structure
+/// (its own fields, what it refers to, what refers to it); objects are ordered by colour, and
+/// within groups of equal colour every order is tried and the smallest packed state wins. Since
+/// the colours are the same for every member of an orbit, so is the result. Groups of objects
+/// that are all untouched (default fields, never referred to) need no trying. If the number of
+/// orders to try exceeds a cap, one order is taken: still sound (a member of the orbit), but two
+/// members of one orbit may then be stored twice; such states are counted in <see cref="Inexact"/>.
+/// An object all of whose fields are at their defaults is blank (a free slot of its pool): its
+/// fields are not looked at, so the default references they hold (object 0) do not single out
+/// object 0. Specs must reset freed objects to `default` for free objects to be interchangeable.
+internal sealed class Canonicalizer
+{
+    public const int MaxCandidates = 5040;
+
+    private readonly SymmetryLayout _s;
+    private readonly StateLayout _layout;
+    private readonly int _pools;
+    private readonly int[] _size;
+    private readonly ulong[][] _color, _next;
+    private readonly bool[][] _touched, _blank;
+    private readonly bool[] _slotBlank;
+    private readonly int[][] _order, _perm;
+    private readonly int[][] _groupStart, _groupLen;
+    private readonly int[] _groupCount;
+    private readonly long[] _permuted;
+    private readonly ulong[] _best, _cand;
+
+    public long Inexact { get; private set; }
+
+    public Canonicalizer(SymmetryLayout s, StateLayout layout)
+    {
+        _s = s;
+        _layout = layout;
+        _pools = s.Pools.Length;
+        _size = s.Pools.Select(p => p.Size).ToArray();
+        _color = _size.Select(n => new ulong[n]).ToArray();
+        _next = _size.Select(n => new ulong[n]).ToArray();
+        _touched = _size.Select(n => new bool[n]).ToArray();
+        _blank = _size.Select(n => new bool[n]).ToArray();
+        _slotBlank = new bool[layout.Slots];
+        _order = _size.Select(n => new int[n]).ToArray();
+        _perm = _size.Select(n => new int[n]).ToArray();
+        _groupStart = _size.Select(n => new int[n]).ToArray();
+        _groupLen = _size.Select(n => new int[n]).ToArray();
+        _groupCount = new int[_pools];
+        _permuted = new long[layout.Slots];
+        _best = new ulong[layout.Words];
+        _cand = new ulong[layout.Words];
+    }
+
+    /// Writes the canonical packed form of <paramref name="slots"/> to <paramref name="words"/>.
+    public void Canonicalize(ReadOnlySpan<long> slots, Span<ulong> words)
+    {
+        Refine(slots);
+        long candidates = 1;
+        for (int p = 0; p < _pools; p++)
+        {
+            SortByColor(p);
+            candidates *= Groups(p);
+            if (candidates > MaxCandidates) break;
+        }
+        if (candidates > MaxCandidates)
+        {
+            Inexact++;
+            for (int p = 0; p < _pools; p++) _groupCount[p] = 0; // no trying: one order only
+        }
+        bool first = true;
+        Enumerate(0, slots, ref first);
+        _best.CopyTo(words);
+    }
+
+    private void Refine(ReadOnlySpan<long> slots)
+    {
+        var s = _s;
+        for (int p = 0; p < _pools; p++)
+        {
+            Array.Fill(_color[p], (ulong)(p + 1) * 0x51AFD7ED558CCDUL);
+            Array.Fill(_blank[p], true);
+            Array.Clear(_touched[p]);
+        }
+        var defaults = _layout.Defaults;
+        for (int i = 0; i < s.Slots; i++)
+            if (slots[i] != defaults[i])
+                for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++) _blank[s.KeyPool[k]][s.KeyIndex[k]] = false;
+        // A slot of a blank object is ignored; an object is touched when it is not blank or a
+        // slot that is not ignored refers to it.
+        for (int i = 0; i < s.Slots; i++)
+        {
+            bool ignored = false;
+            for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++) ignored |= _blank[s.KeyPool[k]][s.KeyIndex[k]];
+            _slotBlank[i] = ignored;
+            if (ignored) continue;
+            long v = slots[i];
+            switch (s.Kind[i])
+            {
+                case SymmetryLayout.Ref: _touched[s.ValuePool[i]][v] = true; break;
+                case SymmetryLayout.OptRef: if (v != TypeOps.NoneValue) _touched[s.ValuePool[i]][v] = true; break;
+                case SymmetryLayout.SetRef:
+                    for (ulong b = (ulong)v; b != 0; b &= b - 1) _touched[s.ValuePool[i]][BitOperations.TrailingZeroCount(b)] = true;
+                    break;
+            }
+        }
+        for (int p = 0; p < _pools; p++)
+            for (int o = 0; o < _size[p]; o++) _touched[p][o] |= !_blank[p][o];
+        for (int round = 0; round < 4; round++)
+        {
+            for (int p = 0; p < _pools; p++)
+                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o], _touched[p][o] ? 1UL : 2UL);
+            for (int i = 0; i < s.Slots; i++)
+            {
+                if (_slotBlank[i]) continue;
+                long v = slots[i];
+                byte kind = s.Kind[i];
+                int vp = s.ValuePool[i];
+                ulong value = kind switch
+                {
+                    SymmetryLayout.Ref => _color[vp][v] + 0x100,
+                    SymmetryLayout.OptRef => v == TypeOps.NoneValue ? 0x200UL : _color[vp][v] + 0x300,
+                    SymmetryLayout.SetRef => SetColor(vp, (ulong)v),
+                    _ => (ulong)v,
+                };
+                int ks = s.KeyStart[i], kc = s.KeyCount[i];
+                ulong keys = 0;
+                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[s.KeyPool[k]][s.KeyIndex[k]], (ulong)(k - ks));
+                ulong rel = s.RelHash[i];
+                for (int k = ks; k < ks + kc; k++)
+                {
+                    ulong others = keys - Mix.Hash(_color[s.KeyPool[k]][s.KeyIndex[k]], (ulong)(k - ks));
+                    _next[s.KeyPool[k]][s.KeyIndex[k]] += Mix.Hash(rel ^ (ulong)(k - ks + 1), Mix.Hash(value, others));
+                }
+                if (kind == SymmetryLayout.Ref || (kind == SymmetryLayout.OptRef && v != TypeOps.NoneValue))
+                    _next[vp][v] += Mix.Hash(rel ^ 0xABCDEFUL, keys);
+                else if (kind == SymmetryLayout.SetRef)
+                    for (ulong b = (ulong)v; b != 0; b &= b - 1)
+                        _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(rel ^ 0xFEDCBAUL, keys);
+            }
+            for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
+        }
+    }
+
+    private ulong SetColor(int pool, ulong bits)
+    {
+        ulong sum = 0x400;
+        for (; bits != 0; bits &= bits - 1) sum += Mix.Hash(_color[pool][BitOperations.TrailingZeroCount(bits)]);
+        return sum;
+    }
+
+    private void SortByColor(int p)
+    {
+        var order = _order[p];
+        var color = _color[p];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        // Insertion sort: pools are small; stable, so ties keep index order.
+        for (int i = 1; i < order.Length; i++)
+        {
+            int x = order[i];
+            int j = i - 1;
+            while (j >= 0 && color[order[j]] > color[x])
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = x;
+        }
+    }
+
+    /// Finds the groups of equal colour that need trying; returns how many orders they allow.
+    private long Groups(int p)
+    {
+        var order = _order[p];
+        var color = _color[p];
+        int g = 0;
+        long count = 1;
+        for (int i = 0; i < order.Length;)
+        {
+            int j = i + 1;
+            while (j < order.Length && color[order[j]] == color[order[i]]) j++;
+            int len = j - i;
+            if (len > 1 && AnyTouched(p, i, j))
+            {
+                _groupStart[p][g] = i;
+                _groupLen[p][g] = len;
+                g++;
+                for (int f = 2; f <= len; f++) count *= f;
+            }
+            i = j;
+        }
+        _groupCount[p] = g;
+        return count;
+    }
+
+    private bool AnyTouched(int p, int from, int to)
+    {
+        for (int i = from; i < to; i++)
+            if (_touched[p][_order[p][i]]) return true;
+        return false;
+    }
+
+    /// Tries every order of every group (pool by pool, group by group), keeping the smallest.
+    private void Enumerate(int level, ReadOnlySpan<long> slots, ref bool first)
+    {
+        int total = 0;
+        for (int p = 0; p < _pools; p++) total += _groupCount[p];
+        if (level == total)
+        {
+            Apply(slots, ref first);
+            return;
+        }
+        int pool = 0, g = level;
+        while (g >= _groupCount[pool]) g -= _groupCount[pool++];
+        var order = _order[pool];
+        int start = _groupStart[pool][g], len = _groupLen[pool][g];
+        Array.Sort(order, start, len);
+        do Enumerate(level + 1, slots, ref first);
+        while (NextPermutation(order, start, len));
+    }
+
+    private static bool NextPermutation(int[] a, int start, int len)
+    {
+        int i = start + len - 2;
+        while (i >= start && a[i] >= a[i + 1]) i--;
+        if (i < start) return false;
+        int j = start + len - 1;
+        while (a[j] <= a[i]) j--;
+        (a[i], a[j]) = (a[j], a[i]);
+        Array.Reverse(a, i + 1, start + len - 1 - i);
+        return true;
+    }
+
+    private void Apply(ReadOnlySpan<long> slots, ref bool first)
+    {
+        var s = _s;
+        for (int p = 0; p < _pools; p++)
+        {
+            var order = _order[p];
+            var perm = _perm[p];
+            for (int k = 0; k < order.Length; k++) perm[order[k]] = k;
+        }
+        for (int i = 0; i < s.Slots; i++)
+        {
+            long v = slots[i];
+            int pos = i;
+            for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++)
+            {
+                int idx = s.KeyIndex[k];
+                pos += (_perm[s.KeyPool[k]][idx] - idx) * s.KeyStride[k];
+            }
+            if (_slotBlank[i]) v = _layout.Defaults[i];
+            else switch (s.Kind[i])
+            {
+                case SymmetryLayout.Ref: v = _perm[s.ValuePool[i]][v]; break;
+                case SymmetryLayout.OptRef: if (v != TypeOps.NoneValue) v = _perm[s.ValuePool[i]][v]; break;
+                case SymmetryLayout.SetRef:
+                {
+                    long r = 0;
+                    var perm = _perm[s.ValuePool[i]];
+                    for (ulong b = (ulong)v; b != 0; b &= b - 1) r |= 1L << perm[BitOperations.TrailingZeroCount(b)];
+                    v = r;
+                    break;
+                }
+            }
+            _permuted[pos] = v;
+        }
+        if (first)
+        {
+            _layout.Pack(_permuted, _best);
+            first = false;
+            return;
+        }
+        _layout.Pack(_permuted, _cand);
+        for (int w = _cand.Length - 1; w >= 0; w--)
+        {
+            if (_cand[w] == _best[w]) continue;
+            if (_cand[w] < _best[w]) _cand.CopyTo(_best, 0);
+            return;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using Formal.Spec.Ir;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Runtime;
+
+/// How the objects of the symmetric pools appear in the unpacked state: each leaf slot may be
+/// keyed by pool objects (a map over a pool: `vma[v].start` is keyed by v) and its value may
+/// refer to pool objects (a pool value, an option of one, a set of them). Built once per spec.
+internal sealed class SymmetryLayout
+{
+    public const byte NoRef = 0, Ref = 1, OptRef = 2, SetRef = 3;
+
+    public SymmetryLayout(IReadOnlyList<VarIr> vars, IReadOnlyList<PoolTy> pools)
+    {
+        Pools = pools.ToArray();
+        var keyStart = new List<int>();
+        var keyCount = new List<int>();
+        var keyPool = new List<int>();
+        var keyIndex = new List<int>();
+        var keyStride = new List<int>();
+        var kind = new List<byte>();
+        var valuePool = new List<int>();
+        var stack = new List<(int Pool, int Index, int Stride)>();
+
+        void Walk(Ty t)
+        {
+            switch (t)
+            {
+                case MapTy m:
+                {
+                    int n = (int)TypeOps.KeyCount(m.Key);
+                    int stride = TypeOps.Width(m.Value);
+                    int pool = m.Key is PoolTy pk ? PoolId(pk) : -1;
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (pool >= 0) stack.Add((pool, i, stride));
+                        Walk(m.Value);
+                        if (pool >= 0) stack.RemoveAt(stack.Count - 1);
+                    }
+                    break;
+                }
+                case RecordTy r:
+                    foreach (var f in r.Fields) Walk(f.Type);
+                    break;
+                case SeqTy q:
+                    Leaf(NoRef, -1);
+                    for (int i = 0; i < q.Capacity; i++) Walk(q.Elem);
+                    break;
+                case OptionTy o when !TypeOps.IsScalar(o):
+                    Leaf(NoRef, -1);
+                    Walk(o.Inner);
+                    break;
+                case PoolTy p when PoolId(p) >= 0: Leaf(Ref, PoolId(p)); break;
+                case OptionTy { Inner: PoolTy p } when PoolId(p) >= 0: Leaf(OptRef, PoolId(p)); break;
+                case SetTy { Elem: PoolTy p } when PoolId(p) >= 0: Leaf(SetRef, PoolId(p)); break;
+                default: Leaf(NoRef, -1); break;
+            }
+        }
+
+        void Leaf(byte k, int pool)
+        {
+            keyStart.Add(keyPool.Count);
+            keyCount.Add(stack.Count);
+            foreach (var (p, i, s) in stack)
+            {
+                keyPool.Add(p);
+                keyIndex.Add(i);
+                keyStride.Add(s);
+            }
+            kind.Add(k);
+            valuePool.Add(pool);
+        }
+
+        foreach (var v in vars) Walk(v.Type);
+
+        KeyStart = keyStart.ToArray();
+        KeyCount = keyCount.ToArray();
+        KeyPool = keyPool.ToArray();
+        KeyIndex = keyIndex.ToArray();
+        KeyStride = keyStride.ToArray();
+        Kind = kind.ToArray();
+        ValuePool = valuePool.ToArray();
+        Slots = Kind.Length;
+        RelHash = new ulong[Slots];
+        for (int s = 0; s < Slots; s++)
+        {
+            long rel = s;
+            for (int k = KeyStart[s]; k < KeyStart[s] + KeyCount[s]; k++) rel -= (long)KeyIndex[k] * KeyStride[k];
+            RelHash[s] = Mix.Hash((ulong)rel * 0x9E3779B97F4A7C15UL + 0x1234567UL);
+        }
+    }
+
+    private int PoolId(PoolTy p)
+    {
+        for (int i = 0; i < Pools.Length; i++)
+            if (Pools[i].Name == p.Name) return i;
+        return -1;
+    }
+
+    public PoolTy[] Pools { get; }
+    public int Slots { get; }
+    public int[] KeyStart { get; }
+    public int[] KeyCount { get; }
+    public int[] KeyPool { get; }
+    public int[] KeyIndex { get; }
+    public int[] KeyStride { get; }
+    public byte[] Kind { get; }
+    public int[] ValuePool { get; }
+    /// A hash of the slot's position relative to its pool keys ("the start field of some VMA").
+    public ulong[] RelHash { get; }
+}
+
+/// 64-bit mixing for colour refinement (deterministic; never GetHashCode).
+internal static class Mix
+{
+    public static ulong Hash(ulong x)
+    {
+        x ^= x >> 30;
+        x *= 0xBF58476D1CE4E5B9UL;
+        x ^= x >> 27;
+        x *= 0x94D049BB133111EBUL;
+        x ^= x >> 31;
+        return x;
+    }
+
+    public static ulong Hash(ulong a, ulong b) => Hash(a * 0x9E3779B97F4A7C15UL ^ Hash(b + 0x632BE59BD9B4E019UL));
+}
