@@ -58,6 +58,8 @@ public static class Program
             {
                 "check" => CheckCommand.Run(rest, stdout, stderr),
                 "show" => ShowCommand.Run(rest, stdout, stderr),
+                "simulate" => SimulateCommand.Run(rest, stdout, stderr),
+                "shrink" => ShrinkCommand.Run(rest, stdout, stderr),
                 "replay" => ReplayCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], Commands)}"),
             };

@@ -12,10 +12,10 @@ namespace Formal.Explorer.Scenarios;
 /// expected violation with its step.
 public static class ScenarioWriter
 {
-    public static string Write(Trace t, string specPath, string? name = null)
+    public static string Write(Trace t, string specPath, string? name = null, string origin = "formal show --format scenario")
     {
         var sb = new StringBuilder();
-        sb.Append("# Saved from a trace by `formal show --format scenario`; replay: formal replay FILE\n");
+        sb.Append("# Written by `").Append(origin).Append("`; replay: formal replay FILE\n");
         sb.Append("scenario: ").Append(Quote(name ?? DefaultName(t))).Append('\n');
         sb.Append("spec: ").Append(Quote(specPath)).Append('\n');
         if (t.Config.Length > 0) sb.Append("config: ").Append(Quote(t.Config)).Append('\n');
