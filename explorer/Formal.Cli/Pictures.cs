@@ -1,11 +1,20 @@
+using Formal.Explorer.Pictures;
 using Formal.Explorer.Traces;
 using Formal.Spec.Ir;
 
 namespace Formal.Cli;
 
-/// DOT and HTML output of `formal show` (filled in with the picture renderers).
+/// DOT and HTML output of `formal show`.
 public static class Pictures
 {
-    public static string Dot(Trace trace, SpecIr ir, int step) => throw new UsageException("--format dot is not available yet");
-    public static string Html(Trace trace, SpecIr ir, TextWriter stderr) => throw new UsageException("--format html is not available yet");
+    /// Per picture; layouts are small, so a slow one means something is wrong.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    public static string Dot(Trace trace, SpecIr ir, int step) => TracePictures.Dot(trace, step);
+
+    public static string Html(Trace trace, SpecIr ir, TextWriter stderr)
+    {
+        if (!Graphviz.IsInstalled()) stderr.WriteLine($"formal: note: {Graphviz.InstallHint}; the report embeds the DOT source instead of pictures");
+        return HtmlReport.Write(trace, dot => Graphviz.ToSvg(dot, Timeout));
+    }
 }

@@ -33,7 +33,7 @@ public static class StepParser
             if (pos < text.Length && text[pos] == '(')
             {
                 pos++;
-                if (!Args(s, text, ref pos, ')', ps, diags)) return null;
+                if (!Args(s, text, ref pos, ')', ps, diags, unique: true)) return null;
             }
             SkipSpace(text, ref pos);
         }
@@ -48,7 +48,7 @@ public static class StepParser
                 return null;
             }
             var cs = new List<ScenarioArg>();
-            if (!Args(s, text, ref pos, '\0', cs, diags)) return null;
+            if (!Args(s, text, ref pos, '\0', cs, diags, unique: false)) return null;
             choices = EquatableArray<ScenarioArg>.From(cs);
         }
         else if (isInit) choices = EquatableArray<ScenarioArg>.From([]);
@@ -56,8 +56,9 @@ public static class StepParser
         return new ScenarioStep(s.Span, action, EquatableArray<ScenarioArg>.From(ps), choices);
     }
 
-    /// `name=value, ...` up to <paramref name="close"/> ('\0': the end of the text).
-    private static bool Args(YScalar s, string text, ref int pos, char close, List<ScenarioArg> into, DiagnosticBag diags)
+    /// `name=value, ...` up to <paramref name="close"/> ('\0': the end of the text). Choice
+    /// names may repeat (a choice inside a loop is made once per iteration); parameters may not.
+    private static bool Args(YScalar s, string text, ref int pos, char close, List<ScenarioArg> into, DiagnosticBag diags, bool unique)
     {
         while (true)
         {
@@ -85,7 +86,7 @@ public static class StepParser
                 diags.Error(s.SpanAt(Math.Min(pos, Math.Max(0, text.Length - 1))), $"expected a value for '{name}'");
                 return false;
             }
-            if (into.Any(a => a.Name == name))
+            if (unique && into.Any(a => a.Name == name))
             {
                 diags.Error(s.SpanAt(nameAt), $"'{name}' is given twice");
                 return false;
