@@ -31,7 +31,9 @@ public static class TraceFiles
     {
         if (File.Exists(raw.File)) return raw.File;
         var besides = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(raw.Path)) ?? ".", raw.File);
-        return File.Exists(besides) ? Path.GetRelativePath(".", besides) : null;
+        if (!File.Exists(besides)) return null;
+        var relative = Path.GetRelativePath(".", besides);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(besides) : relative;
     }
 
     /// A path to <paramref name="target"/> that works from the directory of <paramref name="fromFile"/>.

@@ -50,6 +50,8 @@ public sealed record Scenario(
     {
         if (Path.IsPathRooted(SpecPath)) return SpecPath;
         var besides = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(File)) ?? ".", SpecPath);
-        return System.IO.File.Exists(besides) || !System.IO.File.Exists(SpecPath) ? Path.GetRelativePath(".", besides) : SpecPath;
+        if (!System.IO.File.Exists(besides) && System.IO.File.Exists(SpecPath)) return SpecPath;
+        var relative = Path.GetRelativePath(".", besides);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(besides) : relative;
     }
 }

@@ -29,10 +29,13 @@ public static class ScenarioRunner
 
     public static ScenarioOutcome? Run(Scenario s, DiagnosticBag diags)
     {
-        var ir = LoadSpec(s, diags);
-        if (ir is null) return null;
-        var bound = ScenarioBinder.Bind(s, ir, diags);
-        if (bound is null) return null;
+        // The steps are bound to the spec before the final assertions are compiled, so that
+        // mistakes in both are reported together.
+        var plain = LoadSpec(s with { Final = default }, diags);
+        if (plain is null) return null;
+        var bound = ScenarioBinder.Bind(s, plain, diags);
+        var ir = s.Final.Count == 0 ? plain : LoadSpec(s, diags);
+        if (bound is null || ir is null) return null;
         var ts = new SpecTransitionSystem(ir);
         bool deadlock = ts.CheckDeadlock || s.Expect.Kind == ViolationKind.Deadlock;
         var replay = new Replayer(ts, deadlock).Run(bound.Value.Init, bound.Value.Steps);

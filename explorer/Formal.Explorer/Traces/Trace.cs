@@ -37,10 +37,12 @@ public sealed record Violation(ViolationKind Kind, string Property, string Messa
     };
 
     /// "Fails the same way" (replay, shrinking): the same kind and property, and for assertions
-    /// and run-time errors the same place in the spec (their messages may carry values).
+    /// and run-time errors the same place in the spec (their messages may carry values; the spec
+    /// file may be named by another relative path).
     public bool SameAs(Violation other) =>
         Kind == other.Kind && Property == other.Property
-        && (Kind is not (ViolationKind.Assertion or ViolationKind.Error) || Span is null || other.Span is null || Span == other.Span);
+        && (Kind is not (ViolationKind.Assertion or ViolationKind.Error) || Span is not { } a || other.Span is not { } b
+            || a.Line == b.Line && a.Column == b.Column && Path.GetFileName(a.File) == Path.GetFileName(b.File));
 
     public string Describe() => Kind switch
     {

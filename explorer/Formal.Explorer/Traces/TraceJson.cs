@@ -34,6 +34,7 @@ public static class TraceJson
         w.WriteString("kind", t.Violation.KindName);
         w.WriteString("message", t.Violation.Message);
         if (t.Violation.ConjunctText is { } c) w.WriteString("conjunct", c);
+        if (t.Violation.Conjunct is { } ci) w.WriteNumber("conjunct_index", ci);
         if (t.Violation.Span is { IsNone: false } span) w.WriteString("location", span.ToString());
         w.WriteNumber("length", t.Length);
         w.WritePropertyName("trace");

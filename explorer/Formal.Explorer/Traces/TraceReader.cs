@@ -119,7 +119,8 @@ public static class TraceReader
         string message = v.Get("message") is JString m ? m.Value : "";
         string? conjunct = v.Get("conjunct") is JString c ? c.Value : null;
         SourceSpan? location = v.Get("location") is JString l ? ParseLocation(l.Value) : null;
-        return new Violation(kind.Value, property, message, location, null, conjunct);
+        int? index = v.Get("conjunct_index") is JNumber { Int: { } ci } ? (int)ci : null;
+        return new Violation(kind.Value, property, message, location, index, conjunct);
     }
 
     /// "file:line:col" as written by <see cref="SourceSpan.ToString"/>.
