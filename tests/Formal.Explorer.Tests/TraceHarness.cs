@@ -15,6 +15,14 @@ public static class TraceHarness
     /// An invariant that a commit breaks: its shortest counterexample prepares and collects votes.
     public static readonly (string, string) TpcNoCommit = ("invariants:\n", "invariants:\n  NoCommit: not msg_commit\n");
 
+    /// Peterson with the turn announced before the flag is raised: mutual exclusion breaks in 8 steps.
+    public static readonly (string, string)[] PetersonTurnFirst =
+    [
+        ("update: { \"flag[i]\": true, \"pc[i]\": set_turn }", "update: { turn: 1 - i, \"pc[i]\": set_turn }"),
+        ("update: { turn: 1 - i, \"pc[i]\": waiting }", "update: { \"flag[i]\": true, \"pc[i]\": waiting }"),
+        ("flag[i] <=> pc[i] in {set_turn, waiting, critical}", "true"),
+    ];
+
     /// Two initial states (a choice in init), a parameter, and an assertion that fails in a step.
     public const string ChoosingSpec = """
         spec: t

@@ -26,8 +26,8 @@ public sealed record ShrinkResult(Trace Trace, StepRequest? Init, IReadOnlyList<
 
 /// Delta debugging of a failing sequence of operations: "fails the same way" means the replay
 /// ends in a violation of the same kind and property (<see cref="Violation.SameAs"/>). Steps are
-/// dropped (ddmin over complements, down to single steps, so the result is 1-minimal: removing
-/// any one step loses the failure), each parameter is lowered to the first value of its domain
+/// dropped (first every loop back to an earlier state, then ddmin over complements down to
+/// single steps, so the result is 1-minimal: removing any one step loses the failure), each parameter is lowered to the first value of its domain
 /// that still fails, choices are left open where that still fails, and smaller values of the
 /// constants are tried (smallest first) when the spec declares a minimum for them.
 public sealed class Shrinker(ShrinkOptions options)
@@ -66,11 +66,35 @@ public sealed class Shrinker(ShrinkOptions options)
     {
         while (true)
         {
+            c = c with { Steps = RemoveCycles(c, target) };
             c = c with { Steps = DropSteps(c, target) };
             var simpler = Simplify(c, target);
             if (simpler is null) return c;
             c = simpler;
         }
+    }
+
+    /// Cuts every stretch of steps that returns to a state seen before (ddmin alone cannot
+    /// remove a loop whose steps only work together). The rest runs from the same state, so
+    /// it behaves the same; the cut sequence is still tested, to be safe.
+    private List<StepRequest> RemoveCycles(Candidate c, Violation target)
+    {
+        var steps = c.Steps;
+        while (_tests < options.MaxTests)
+        {
+            _tests++;
+            var states = c.Replayer.Run(c.Init, steps).Trace.Steps.Select(s => s.State).ToList();
+            var last = new Dictionary<Formal.Spec.Types.EquatableArray<(string, Value)>, int>();
+            for (int i = 0; i < states.Count; i++) last[states[i]] = i;
+            int from = -1, to = -1;
+            for (int i = 0; i < states.Count && from < 0; i++)
+                if (last[states[i]] > i) (from, to) = (i, last[states[i]]);
+            if (from < 0) return steps;
+            var candidate = steps.Take(from).Concat(steps.Skip(to)).ToList();
+            if (Test(c, candidate, target) is not { } fails) return steps;
+            steps = fails;
+        }
+        return steps;
     }
 
     /// ddmin over complements: remove one of n chunks; on success coarsen, otherwise refine

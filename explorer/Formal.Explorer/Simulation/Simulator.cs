@@ -26,7 +26,8 @@ public sealed record SimulateStats(long Runs, long Steps, long Generated, double
 public sealed record SimulateResult(SimulateStats Stats, Trace? Trace, int? FailingRun, ulong? RunSeed, IReadOnlyDictionary<string, long> BoundHits);
 
 /// Random walks over a transition system. Run i uses the seed (seed + i), so a failing run is
-/// reproduced alone with --seed (seed + i) --runs 1. Every successor of every visited state is
+/// reproduced alone with --seed (seed + i) --runs 1 (seeds s and s + 1 therefore share all but
+/// one walk). Every successor of every visited state is
 /// generated and checked (invariants, assertions, run-time errors), as TLC's simulation does;
 /// one of them is then picked uniformly. A state without successors ends the walk (a deadlock
 /// when deadlocks are checked). The walk's path is kept as successor ordinals only.
@@ -64,7 +65,7 @@ public sealed class Simulator : IStateVisitor
         for (int run = 0; run < _options.Runs; run++)
         {
             ulong runSeed = unchecked(_options.Seed + (ulong)run);
-            var rng = new SplitMix64(runSeed);
+            var rng = SplitMix64.ForWalk(runSeed);
             _path.Clear();
             int taken = Walk(ref rng);
             steps += taken;

@@ -6,6 +6,14 @@ public struct SplitMix64(ulong seed)
 {
     private ulong _state = seed;
 
+    /// A generator for one walk: the seed is mixed first, so that walks with neighbouring seeds
+    /// draw unrelated numbers (SplitMix64's own sequence for seed s + 1 is that of s, shifted).
+    public static SplitMix64 ForWalk(ulong seed)
+    {
+        var mixer = new SplitMix64(seed ^ 0x5851F42D4C957F2DUL);
+        return new SplitMix64(mixer.Next());
+    }
+
     public ulong Next()
     {
         ulong z = _state += 0x9E3779B97F4A7C15UL;
