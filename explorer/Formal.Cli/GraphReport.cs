@@ -81,7 +81,8 @@ public static class GraphReport
             {
                 var lasso = GraphAnalyses.Lasso(sg, cycles.Components[0]);
                 var t = GraphAnalyses.ToTrace(ts, lasso, Violation.NoViolation);
-                stdout.WriteLine($"A lasso: steps 1..{lasso.MarkAt} lead to state {lasso.MarkAt}; steps {lasso.MarkAt + 1}..{t.Length} go round and back to it:");
+                var lead = lasso.MarkAt == 0 ? "from the initial state" : $"steps 1..{lasso.MarkAt} lead to state {lasso.MarkAt}, then";
+                stdout.WriteLine($"A lasso: {lead} steps {lasso.MarkAt + 1}..{t.Length} go round and back to state {lasso.MarkAt}:");
                 stdout.Write(TraceText.Render(t));
             }
         }

@@ -1,6 +1,5 @@
 using Formal.Explorer.Pictures;
 using Formal.Explorer.Traces;
-using Formal.Spec.Ir;
 
 namespace Formal.Cli;
 
@@ -10,9 +9,9 @@ public static class Pictures
     /// Per picture; layouts are small, so a slow one means something is wrong.
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    public static string Dot(Trace trace, SpecIr ir, int step) => TracePictures.Dot(trace, step);
+    public static string Dot(Trace trace, int step) => TracePictures.Dot(trace, step);
 
-    public static string Html(Trace trace, SpecIr ir, TextWriter stderr)
+    public static string Html(Trace trace, TextWriter stderr)
     {
         if (!Graphviz.IsInstalled()) stderr.WriteLine($"formal: note: {Graphviz.InstallHint}; the report embeds the DOT source instead of pictures");
         return HtmlReport.Write(trace, dot => Graphviz.ToSvg(dot, Timeout));

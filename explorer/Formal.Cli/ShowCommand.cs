@@ -44,8 +44,8 @@ public static class ShowCommand
             "text" => TraceText.Header(trace) + TraceText.Render(trace),
             "scenario" => ScenarioWriter.Write(trace, TraceFiles.RelativeTo(output, specPath), a.Get("--name")),
             "itf" => Itf(trace, ir),
-            "dot" => Pictures.Dot(trace, ir, step ?? trace.Steps.Count - 1),
-            _ => Pictures.Html(trace, ir, stderr),
+            "dot" => Pictures.Dot(trace, step ?? trace.Steps.Count - 1),
+            _ => Pictures.Html(trace, stderr),
         };
         if (output is null) stdout.Write(text);
         else AtomicFile.WriteText(output, text);

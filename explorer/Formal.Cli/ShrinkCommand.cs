@@ -45,7 +45,12 @@ public static class ShrinkCommand
         }
         var options = new ShrinkOptions { MaxTests = maxTests };
         if (!a.Has("--no-smaller-config")) options = ConfigurationSpace.For(specPath, ir.Config.Length > 0 ? ir.Config : null, options);
-        var result = Program.OnBigStack(() => new Shrinker(options).Shrink(ir, init, steps, observed.Violation));
+        var result = Program.OnBigStack(() => new Shrinker(options).TryShrink(ir, init, steps, observed.Violation));
+        if (result is null)
+        {
+            stderr.WriteLine($"formal: error: {input}: replaying its steps does not reproduce {observed.Violation.Describe()}; nothing to shrink");
+            return ExitCodes.BadInput;
+        }
         var output = a.Get("-o");
         var scenario = ScenarioWriter.Write(result.Trace, TraceFiles.RelativeTo(output, specPath), a.Get("--name"), "formal shrink");
         var summary = $"Shrunk {input} from {observed.Length} to {result.Trace.Length} step{(result.Trace.Length == 1 ? "" : "s")} " +
@@ -71,8 +76,7 @@ public static class ShrinkCommand
         {
             if (TraceFiles.Load(input, spec, diags) is not { } t) return null;
             var trace = t.Trace;
-            var steps = trace.Steps.Skip(1).Select(s => s.Label).Append(trace.FailingStep).OfType<StepLabel>().Select(l => StepRequest.Of(l)).ToList();
-            var init = trace.Steps[0].Label is { } l0 ? StepRequest.Of(l0) : null;
+            var (init, steps) = TraceRequests.Of(trace);
             var replay = new Replayer(new SpecTransitionSystem(t.Ir), t.Ir.CheckDeadlock || trace.Violation.Kind == Explorer.Traces.ViolationKind.Deadlock).Run(init, steps);
             return (t.Ir, t.SpecPath, init, steps, replay.Stuck ? replay.Trace with { Violation = Violation.NoViolation } : replay.Trace);
         }

@@ -78,12 +78,15 @@ public static class SimulateCommand
             if (!a.Has("--no-shrink"))
             {
                 var shrinkOptions = ConfigurationSpace.For(specPath, a.Get("--config"), new ShrinkOptions { MaxTests = maxTests });
-                var steps0 = found.Steps.Skip(1).Select(s => s.Label!).Append(found.FailingStep).OfType<StepLabel>().Select(l => StepRequest.Of(l)).ToList();
-                var init = found.Steps[0].Label is { } l0 ? StepRequest.Of(l0) : null;
-                var shrunk = Program.OnBigStack(() => new Shrinker(shrinkOptions).Shrink(ir, init, steps0, found.Violation));
-                shown = shrunk.Trace;
-                var consts = shrunk.Ir.Constants.SequenceEqual(ir.Constants) ? "" : $", constants {string.Join(", ", shrunk.Ir.Constants.Select(c => $"{c.Name}={c.Value}"))}";
-                stdout.WriteLine($"Shrunk from {found.Length} to {shown.Length} step{(shown.Length == 1 ? "" : "s")}{consts} ({shrunk.Tests:N0} replays{(shrunk.BudgetReached ? "; budget reached, may not be minimal" : "; locally minimal")}):");
+                var (init, steps0) = TraceRequests.Of(found);
+                var shrunk = Program.OnBigStack(() => new Shrinker(shrinkOptions).TryShrink(ir, init, steps0, found.Violation));
+                if (shrunk is null) stdout.WriteLine("Not shrunk: replaying the walk's steps does not reproduce the violation. Counterexample:");
+                else
+                {
+                    shown = shrunk.Trace;
+                    var consts = shrunk.Ir.Constants.SequenceEqual(ir.Constants) ? "" : $", constants {string.Join(", ", shrunk.Ir.Constants.Select(c => $"{c.Name}={c.Value}"))}";
+                    stdout.WriteLine($"Shrunk from {found.Length} to {shown.Length} step{(shown.Length == 1 ? "" : "s")}{consts} ({shrunk.Tests:N0} replays{(shrunk.BudgetReached ? "; budget reached, may not be minimal" : "; locally minimal")}):");
+                }
             }
             else stdout.WriteLine("Counterexample:");
             stdout.Write(TraceText.Render(shown));

@@ -23,7 +23,8 @@ public static class ScenarioWriter
             sb.Append("constants: { ").Append(string.Join(", ", t.Constants.Select(c => $"{c.Name}: {c.Value}"))).Append(" }\n");
         if (t.Steps.Count > 0 && t.Steps[0].Label is { Choices.Count: > 0 } init)
             sb.Append("init: ").Append(Quote(StepRequest.Of(init).Show()["init ".Length..])).Append('\n');
-        var steps = t.Steps.Skip(1).Select(s => s.Label).Append(t.FailingStep).OfType<Formal.Spec.Runtime.StepLabel>().ToList();
+        // With no state at all the failing step is the init itself: there are no steps.
+        var steps = t.Steps.Skip(1).Select(s => s.Label).Append(t.Steps.Count == 0 ? null : t.FailingStep).OfType<Formal.Spec.Runtime.StepLabel>().ToList();
         if (steps.Count == 0) sb.Append("steps: []\n");
         else
         {

@@ -34,12 +34,16 @@ public sealed class Shrinker(ShrinkOptions options)
 {
     private int _tests;
 
-    public ShrinkResult Shrink(SpecIr ir, StepRequest? init, IReadOnlyList<StepRequest> steps, Violation target)
+    /// Throws <see cref="ArgumentException"/> when the steps do not fail the way given.
+    public ShrinkResult Shrink(SpecIr ir, StepRequest? init, IReadOnlyList<StepRequest> steps, Violation target) =>
+        TryShrink(ir, init, steps, target) ?? throw new ArgumentException("the sequence to shrink does not fail the way given");
+
+    /// Null when replaying the steps does not fail the way given (nothing to shrink).
+    public ShrinkResult? TryShrink(SpecIr ir, StepRequest? init, IReadOnlyList<StepRequest> steps, Violation target)
     {
         _tests = 0;
         var current = new Candidate(ir, new Replayer(new SpecTransitionSystem(ir), CheckDeadlock(ir, target)), init, steps.ToList());
-        if (Test(current, current.Steps, target) is not { } truncated)
-            throw new ArgumentException("the sequence to shrink does not fail the way given");
+        if (Test(current, current.Steps, target) is not { } truncated) return null;
         current = current with { Steps = truncated };
         current = ShrinkSteps(current, target);
         current = SmallerConfigurations(current, target);

@@ -83,7 +83,7 @@ public static class TraceReader
             var state = s.Get("state");
             if (state is null or JNull)
             {
-                if (i != steps.Items.Count - 1 || i == 0) diags.Error(s.Span, "only the last step may lack a state (the step that failed)");
+                if (i != steps.Items.Count - 1) diags.Error(s.Span, "only the last step may lack a state (the step that failed)");
                 failing = label;
                 continue;
             }
