@@ -25,6 +25,7 @@ public static class ReplayCommand
             throw new UsageException($"--rule-set {a.All("--rule-set")[0]}: replay against reference rule sets needs the reference model (formal refine), which does not exist yet; without --rule-set the scenario replays against its spec");
 
         var diags = new DiagnosticBag();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var outcome = Program.OnBigStack(() => ScenarioRunner.Run(a.Positional[0], diags));
         if (outcome is null)
         {
@@ -50,7 +51,18 @@ public static class ReplayCommand
         foreach (var f in outcome.Final)
             stdout.WriteLine($"Final: {f.Text}: {(f.Holds is { } h ? (h ? "holds" : "does not hold") : $"error: {f.Problem}")}");
         if (a.Get("--trace") is { } tracePath) AtomicFile.WriteJson(tracePath, w => TraceJson.Write(w, t));
-        JsonSummary.Write(a.Get("--json"), "replay", a.Positional[0], outcome.Ir, outcome.Behaves ? "ok" : "violation", t);
+        JsonSummary.Write(a.Get("--json"), "replay", a.Positional[0], outcome.Ir, outcome.Behaves ? "ok" : "violation", t, w =>
+        {
+            w.WriteNumber("distinct_states", t.Steps.Select(x => x.State).Distinct().Count());
+            w.WriteNumber("generated_states", t.Steps.Count);
+            w.WriteNumber("depth", r.StepsRun);
+            w.WriteNumber("elapsed_s", Math.Round(sw.Elapsed.TotalSeconds, 3));
+            w.WriteBoolean("behaves", outcome.Behaves);
+            w.WritePropertyName("mismatches");
+            w.WriteStartArray();
+            foreach (var m in outcome.Mismatches) w.WriteStringValue(m);
+            w.WriteEndArray();
+        });
         if (outcome.Behaves)
         {
             stdout.WriteLine("Result: the scenario behaves as it says.");

@@ -109,7 +109,9 @@ public static class SimulateCommand
             w.WriteNumber("seed", seed);
             w.WriteNumber("runs", st.Runs);
             w.WriteNumber("steps", st.Steps);
+            w.WriteNull("distinct_states"); // walks do not remove duplicates
             w.WriteNumber("generated_states", st.Generated);
+            w.WriteNumber("depth", st.LongestWalk);
             w.WriteNumber("elapsed_s", Math.Round(st.ElapsedSeconds, 3));
             w.WriteNumber("steps_per_s", Math.Round(st.StepsPerSecond));
             if (result.FailingRun is { } run)

@@ -16,7 +16,7 @@ public sealed record SimulateOptions
     public Action<SimulateStats>? Progress { get; init; }
 }
 
-public sealed record SimulateStats(long Runs, long Steps, long Generated, double ElapsedSeconds)
+public sealed record SimulateStats(long Runs, long Steps, long Generated, double ElapsedSeconds, int LongestWalk = 0)
 {
     public double StepsPerSecond => ElapsedSeconds > 0 ? Steps / ElapsedSeconds : 0;
 }
@@ -46,6 +46,7 @@ public sealed class Simulator : IStateVisitor
     private StepLabel? _failingStep;
     private int _violatingOrdinal = -1;
     private long _generated;
+    private int _longest;
 
     public Simulator(ITransitionSystem ts, SimulateOptions options)
     {
@@ -69,13 +70,14 @@ public sealed class Simulator : IStateVisitor
             _path.Clear();
             int taken = Walk(ref rng);
             steps += taken;
+            _longest = Math.Max(_longest, taken);
             if (_violation is not null)
             {
                 var ordinals = new List<int>(_path.Count + 1);
                 for (int i = 0; i < _path.Count; i++) ordinals.Add(_path[i]);
                 if (_violatingOrdinal >= 0) ordinals.Add(_violatingOrdinal);
                 var trace = TraceBuilder.FromOrdinals(_ts, ordinals, _violation, _failingStep);
-                return new SimulateResult(new SimulateStats(run + 1, steps, _generated, sw.Elapsed.TotalSeconds), trace, run, runSeed, _boundHits);
+                return new SimulateResult(new SimulateStats(run + 1, steps, _generated, sw.Elapsed.TotalSeconds, _longest), trace, run, runSeed, _boundHits);
             }
             if (_options.Progress is { } progress && sw.Elapsed - lastProgress >= _options.ProgressInterval)
             {
@@ -83,7 +85,7 @@ public sealed class Simulator : IStateVisitor
                 progress(new SimulateStats(run + 1, steps, _generated, sw.Elapsed.TotalSeconds));
             }
         }
-        return new SimulateResult(new SimulateStats(_options.Runs, steps, _generated, sw.Elapsed.TotalSeconds), null, null, null, _boundHits);
+        return new SimulateResult(new SimulateStats(_options.Runs, steps, _generated, sw.Elapsed.TotalSeconds, _longest), null, null, null, _boundHits);
     }
 
     /// One walk; returns the number of steps taken. On a violation, <see cref="_path"/> leads to
