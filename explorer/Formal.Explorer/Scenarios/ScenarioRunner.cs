@@ -74,7 +74,7 @@ public static class ScenarioRunner
             if (e.Message is { } m && !v.Message.Contains(m, StringComparison.Ordinal))
                 mismatches.Add($"expected the message to contain \"{m}\", but it is \"{v.Message}\"");
         }
-        if (!r.Stuck && t.IsViolation && r.StepsRun < s.Steps.Count && e.Step is null)
+        if (!r.Stuck && t.IsViolation && e.Kind != ViolationKind.None && r.StepsRun < s.Steps.Count)
             mismatches.Add($"the violation at step {t.Length} ends the replay, but the scenario has {s.Steps.Count} steps");
 
         var final = new List<FinalCheck>();
