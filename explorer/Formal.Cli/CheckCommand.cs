@@ -26,6 +26,7 @@ public static class CheckCommand
         new("--trace", true, "write the counterexample in the project's trace format", ValueName: "FILE"),
         new("--quiet", false, "print only the result line and errors"),
         new("--help", false, "show this help"),
+        .. GraphReport.Options,
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -45,8 +46,10 @@ public static class CheckCommand
         if (a.Has("--deadlock") && a.Has("--no-deadlock")) throw new UsageException("--deadlock and --no-deadlock contradict each other");
         var overrides = ParseConsts(a.All("--const"));
 
+        bool graph = GraphReport.Wanted(a);
+        int graphLimit = a.Int("--graph-limit", 1, 10_000_000) ?? 100_000;
         var diags = new DiagnosticBag();
-        var ir = SpecLoader.Load(specPath, a.Get("--config"), overrides, diags);
+        var ir = SpecQuery.Load(specPath, a.Get("--config"), overrides, GraphReport.Queries(a), diags);
         if (ir is null)
         {
             Program.PrintDiagnostics(diags, stderr);
@@ -75,7 +78,14 @@ public static class CheckCommand
             Progress = s => stderr.WriteLine(
                 $"progress: depth {s.Depth}, {s.Generated:N0} generated, {s.Distinct:N0} distinct, queue {s.Queue:N0}, {s.DistinctPerSecond:N0} distinct/s, {s.ElapsedSeconds:F0} s"),
         };
+        var recorder = graph ? new Formal.Explorer.Graph.StateGraphRecorder(ts.StateWords, graphLimit) : null;
+        options = options with { Observer = recorder };
         var result = Program.OnBigStack(() => new BfsExplorer(ts, options).Run());
+        if (recorder is { Exceeded: true })
+        {
+            stderr.WriteLine($"formal: error: {recorder.StopReason}; use a smaller configuration, or raise --graph-limit");
+            return ExitCodes.BadInput;
+        }
         var st = result.Stats;
 
         if (result.Trace is { } trace)
@@ -97,6 +107,7 @@ public static class CheckCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Finished in {st.ElapsedSeconds:F2} s ({st.DistinctPerSecond:N0} distinct states/s, {st.GeneratedPerSecond:N0} generated/s)."));
         }
+        if (recorder is not null) Program.OnBigStack(() => { GraphReport.Print(a, ts, recorder.Result, result, stdout); return 0; });
         string verdict = result.Verdict switch
         {
             Verdict.Ok => "Result: all invariants hold" + (ir.Invariants.Count == 0 ? " (the spec has none)" : "") + ".",

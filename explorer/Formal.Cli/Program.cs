@@ -10,10 +10,25 @@ public static class Program
         commands:
           check SPEC     explore every reachable state breadth-first; report the shortest
                          counterexample to an invariant, assertion or deadlock
+          simulate SPEC  random walks (seeded); a failing walk is shrunk to a minimal trace
+          replay FILE    run a scenario against its spec; exit 0 when it behaves as it says
+          shrink FILE    shrink a failing scenario or trace to a locally minimal one
+          show TRACE     convert a trace file: text, scenario, itf, dot or html
           help           this text; `formal <command> --help` describes a command
 
         exit codes: 0 holds, 1 violation (with trace), 2 bad input, 3 inconclusive
         """;
+
+    private static readonly string[] Commands = ["check", "simulate", "replay", "shrink", "show", "help"];
+
+    /// Prints a command's usage line and options.
+    public static int Help(string usage, IEnumerable<OptionSpec> options, TextWriter stdout)
+    {
+        stdout.WriteLine($"usage: {usage}\n");
+        foreach (var o in options)
+            stdout.WriteLine($"  {(o.TakesValue ? $"{o.Name} {o.ValueName}" : o.Name),-26} {o.Help}");
+        return ExitCodes.Ok;
+    }
 
     public static int Main(string[] args)
     {
@@ -42,7 +57,11 @@ public static class Program
             return args[0] switch
             {
                 "check" => CheckCommand.Run(rest, stdout, stderr),
-                _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], ["check", "help"])}"),
+                "show" => ShowCommand.Run(rest, stdout, stderr),
+                "simulate" => SimulateCommand.Run(rest, stdout, stderr),
+                "shrink" => ShrinkCommand.Run(rest, stdout, stderr),
+                "replay" => ReplayCommand.Run(rest, stdout, stderr),
+                _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], Commands)}"),
             };
         }
         catch (UsageException e)

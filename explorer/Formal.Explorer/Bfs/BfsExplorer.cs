@@ -27,6 +27,9 @@ public sealed class BfsExplorer : IStateVisitor
     private int _successorOrdinal;
     private bool _checkDeadlock;
 
+    private readonly IExplorationObserver? _observer;
+    private string? _stop;
+
     private Violation? _violation;
     private int _violatingState = -1;
     private bool _violationInStep;
@@ -39,6 +42,7 @@ public sealed class BfsExplorer : IStateVisitor
         _gen = ts.NewGenerator();
         _next = new StateBuffer(ts.StateWords);
         _checkDeadlock = _options.CheckDeadlock ?? ts.CheckDeadlock;
+        _observer = _options.Observer;
     }
 
     public ExploreResult Run()
@@ -55,7 +59,7 @@ public sealed class BfsExplorer : IStateVisitor
         _nextIndex.Clear();
         if (current.Count > 0) depth = 1;
 
-        while (_violation is null && current.Count > 0)
+        while (_violation is null && _stop is null && current.Count > 0)
         {
             _levelOfNew = depth + 1;
             if (_options.MaxDepth is { } max && depth >= max)
@@ -63,7 +67,7 @@ public sealed class BfsExplorer : IStateVisitor
                 inconclusive = $"stopped at depth {max} (--max-depth) with {current.Count} states not expanded";
                 break;
             }
-            for (int i = 0; i < current.Count && _violation is null; i++)
+            for (int i = 0; i < current.Count && _violation is null && _stop is null; i++)
             {
                 _currentParent = currentIndex[i];
                 _successorOrdinal = 0;
@@ -79,7 +83,7 @@ public sealed class BfsExplorer : IStateVisitor
                     progress(Stats(sw, depth, current.Count - i + _next.Count));
                 }
             }
-            if (_violation is not null) break;
+            if (_violation is not null || _stop is not null) break;
             (current, _next) = (_next, current);
             _next.Clear();
             currentIndex = new List<int>(_nextIndex);
@@ -93,6 +97,7 @@ public sealed class BfsExplorer : IStateVisitor
             var trace = TraceBuilder.Build(_ts, _parent, _ordinal, _violatingState, _violation, _violationInStep ? _failingStep : null);
             return new ExploreResult(Verdict.Violation, stats with { ElapsedSeconds = sw.Elapsed.TotalSeconds }, trace, _boundHits, null);
         }
+        inconclusive ??= _stop;
         return new ExploreResult(inconclusive is null ? Verdict.Ok : Verdict.Inconclusive, stats, null, _boundHits, inconclusive);
     }
 
@@ -134,9 +139,14 @@ public sealed class BfsExplorer : IStateVisitor
 
     public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
     {
-        if (_violation is not null) return;
+        if (_violation is not null || _stop is not null) return;
         _generated++;
         int ordinal = _successorOrdinal++;
+        if (_observer is not null && !_observer.OnTransition(g, _currentParent, ordinal, fingerprint, packed))
+        {
+            _stop = _observer.StopReason;
+            return;
+        }
         if (!_seen.Add(fingerprint)) return;
         int index = _parent.Count;
         _parent.Add(_currentParent);

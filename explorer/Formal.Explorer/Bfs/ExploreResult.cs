@@ -1,4 +1,5 @@
 using Formal.Explorer.Traces;
+using Formal.Spec.Runtime;
 
 namespace Formal.Explorer.Bfs;
 
@@ -25,4 +26,17 @@ public sealed record ExploreOptions
     public bool? CheckDeadlock { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public Action<ExploreStats>? Progress { get; init; }
+
+    /// Sees every transition (state graph recording); null on the normal hot path.
+    public IExplorationObserver? Observer { get; init; }
+}
+
+/// Receives every transition BFS generates, duplicates included. <paramref name="from"/> is the
+/// parent's index (-1 for initial states), <paramref name="ordinal"/> the successor's number
+/// among the parent's successors. Returning false stops the exploration (inconclusive, with
+/// <see cref="StopReason"/>).
+public interface IExplorationObserver
+{
+    bool OnTransition(IStateGenerator g, int from, int ordinal, ulong fingerprint, ReadOnlySpan<ulong> packed);
+    string StopReason { get; }
 }

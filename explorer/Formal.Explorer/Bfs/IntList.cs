@@ -15,6 +15,8 @@ public sealed class IntList
     }
 
     public int this[int i] => _items[i];
+
+    public void Clear() => Count = 0;
 }
 
 /// A growable array of fixed-width packed states.

@@ -3,8 +3,9 @@ using Formal.Spec.Runtime;
 
 namespace Formal.Explorer.Traces;
 
-/// The project's trace file (`--trace FILE`): the spec, configuration, violation and every
-/// step with its action, parameters, choices and full state.
+/// The project's trace file (`--trace FILE`): the spec, configuration and constants, the
+/// violation and every step with its action, parameters, choices and full state. Read back by
+/// <see cref="TraceReader"/>; a reader rejects other format versions.
 public static class TraceJson
 {
     public const string Format = "formal-trace/1";
@@ -16,6 +17,11 @@ public static class TraceJson
         w.WriteString("spec", t.Spec);
         w.WriteString("file", t.File);
         w.WriteString("config", t.Config);
+        w.WritePropertyName("constants");
+        w.WriteStartObject();
+        foreach (var (n, v) in t.Constants)
+            if (v.IsBool) w.WriteBoolean(n, v.Int != 0); else w.WriteNumber(n, v.Int);
+        w.WriteEndObject();
         WriteViolation(w, t);
         w.WriteEndObject();
     }
@@ -28,6 +34,7 @@ public static class TraceJson
         w.WriteString("kind", t.Violation.KindName);
         w.WriteString("message", t.Violation.Message);
         if (t.Violation.ConjunctText is { } c) w.WriteString("conjunct", c);
+        if (t.Violation.Conjunct is { } ci) w.WriteNumber("conjunct_index", ci);
         if (t.Violation.Span is { IsNone: false } span) w.WriteString("location", span.ToString());
         w.WriteNumber("length", t.Length);
         w.WritePropertyName("trace");

@@ -15,7 +15,8 @@ public static class Checker
 {
     public const string CommandLine = "command line";
 
-    public static SpecIr? Check(SpecSyntax syn, string file, string? configName, IReadOnlyList<ConstOverride> overrides, DiagnosticBag diags)
+    public static SpecIr? Check(SpecSyntax syn, string file, string? configName, IReadOnlyList<ConstOverride> overrides, DiagnosticBag diags,
+        IReadOnlyList<(string Name, Ast Expr)>? queries = null)
     {
         var constants = BindConstants(syn, configName, overrides, diags, out var usedConfig);
         CheckUniqueNames(syn, diags);
@@ -91,6 +92,14 @@ public static class Checker
             list.Add(new InvariantIr(list.Count, inv.Name, inv.Span, EquatableArray<ConjunctIr>.From(conj), inv.Doc, isLemma));
         }
 
+        var queryIrs = new List<InvariantIr>();
+        foreach (var (qname, q) in queries ?? [])
+        {
+            var e = exprs.Check(q, Scope.Empty, Mode.Read, BoolTy.Instance);
+            if (!TypeOps.IsBool(e.Type)) diags.Error(q.Span, $"{qname} must be a boolean expression over the state, not {e.Type.Show()}");
+            queryIrs.Add(new InvariantIr(queryIrs.Count, qname, q.Span, EquatableArray<ConjunctIr>.From([new ConjunctIr(e, AstPrinter.Print(q))]), null));
+        }
+
         if (diags.HasErrors) return null;
         var allTypes = syn.Types.Select(t => types.Named(t.Name, t.Span)).OfType<Ty>().ToList();
         return new SpecIr(
@@ -104,7 +113,8 @@ public static class Checker
             EquatableArray<InvariantIr>.From(lemmas),
             syn.Options.Deadlock,
             syn.Options.Symmetry,
-            env.NextLocalId);
+            env.NextLocalId,
+            EquatableArray<InvariantIr>.From(queryIrs));
     }
 
     /// Top-level `and` chains are split so a violation names the conjunct that failed.

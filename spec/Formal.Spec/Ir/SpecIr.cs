@@ -17,7 +17,9 @@ public sealed record ConjunctIr(Expr Expr, string Text);
 public sealed record InvariantIr(int Index, string Name, SourceSpan Span, EquatableArray<ConjunctIr> Conjuncts, string? Doc, bool IsLemma = false);
 
 /// The checked spec for one binding of its constants: an immutable, typed IR that the
-/// evaluator compiles and the SMT back end encodes.
+/// evaluator compiles and the SMT back end encodes. <see cref="Queries"/> are boolean state
+/// predicates written outside the spec (command line, scenario files; see <see cref="SpecQuery"/>):
+/// checked like invariants, but never part of the model's properties.
 public sealed record SpecIr(
     string Name,
     string File,
@@ -31,7 +33,8 @@ public sealed record SpecIr(
     EquatableArray<InvariantIr> Lemmas,
     bool CheckDeadlock,
     bool Symmetry,
-    int LocalCount)
+    int LocalCount,
+    EquatableArray<InvariantIr> Queries = default)
 {
     public IEnumerable<PoolTy> Pools => Types.OfType<PoolTy>();
 

@@ -24,6 +24,8 @@ public sealed class CompiledSpec
     internal Step InitStep { get; private set; } = null!;
     internal ActionPlan[] Actions { get; private set; } = [];
     internal InvariantPlan[] Invariants { get; private set; } = [];
+    internal SFn[] Queries { get; private set; } = [];
+    internal Dictionary<string, int> ActionIndex { get; } = new(StringComparer.Ordinal);
     internal Dictionary<int, int> LocalSlots { get; } = new();
     private ExprCompiler _exprs = null!;
 
@@ -46,11 +48,13 @@ public sealed class CompiledSpec
             actions.Add(new ActionPlan(a, slots, run));
         }
         spec.Actions = actions.ToArray();
+        foreach (var a in ir.Actions) spec.ActionIndex.TryAdd(a.Name, a.Index);
 
         var explainer = new Explainer(x);
         spec.Invariants = ir.AllInvariants.Select(inv => new InvariantPlan(inv,
             inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray(),
             inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
+        spec.Queries = ir.Queries.Select(q => x.S(q.Conjuncts[0].Expr)).ToArray();
         spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
         return spec;
     }

@@ -29,6 +29,9 @@ public sealed class SpecTransitionSystem : ITransitionSystem
 
     public IStateGenerator NewGenerator() => new SpecGenerator(this);
 
+    /// Evaluates the spec's <see cref="SpecIr.Queries"/> on packed states.
+    public QueryEvaluator NewQueryEvaluator() => new(Compiled);
+
     public IReadOnlyList<(string Name, Value Value)> Decode(ReadOnlySpan<ulong> state)
     {
         var slots = new long[Compiled.Layout.Slots];
@@ -85,7 +88,14 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         }
     }
 
-    public void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor)
+    public void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor) => Run(state, visitor, 0, _spec.Actions.Length);
+
+    public void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor, string action)
+    {
+        if (_spec.ActionIndex.TryGetValue(action, out int i)) Run(state, visitor, i, i + 1);
+    }
+
+    private void Run(ReadOnlySpan<ulong> state, IStateVisitor visitor, int first, int end)
     {
         _visitor = visitor;
         int w = _spec.Layout.Slots;
@@ -94,7 +104,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         var actions = _spec.Actions;
         try
         {
-            for (int i = 0; i < actions.Length; i++)
+            for (int i = first; i < end; i++)
             {
                 _m.ActionIndex = i;
                 _m.Choices.Clear();

@@ -34,6 +34,11 @@ public interface IStateGenerator
     void Initial(IStateVisitor visitor);
     void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor);
 
+    /// The successors by one action only (replay and shrinking ask for a named operation, and an
+    /// error in another action must not stop them). The default runs every action, so callers
+    /// still filter by <see cref="CurrentLabel"/>.
+    void Successors(ReadOnlySpan<ulong> state, IStateVisitor visitor, string action) => Successors(state, visitor);
+
     /// Checks the invariants on the state just passed to <see cref="IStateVisitor.OnState"/>.
     InvariantFailure? CheckInvariants();
 
