@@ -81,21 +81,14 @@ internal sealed class Canonicalizer
         for (int p = 0; p < _pools; p++)
         {
             Array.Fill(_color[p], (ulong)(p + 1) * 0x51AFD7ED558CCDUL);
-            Array.Fill(_blank[p], true);
             Array.Clear(_touched[p]);
         }
-        var defaults = _layout.Defaults;
-        for (int i = 0; i < s.Slots; i++)
-            if (slots[i] != defaults[i])
-                for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++) _blank[s.KeyPool[k]][s.KeyIndex[k]] = false;
+        s.Blank(slots, _layout.Defaults, _blank, _slotBlank);
         // A slot of a blank object is ignored; an object is touched when it is not blank or a
         // slot that is not ignored refers to it.
         for (int i = 0; i < s.Slots; i++)
         {
-            bool ignored = false;
-            for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++) ignored |= _blank[s.KeyPool[k]][s.KeyIndex[k]];
-            _slotBlank[i] = ignored;
-            if (ignored) continue;
+            if (_slotBlank[i]) continue;
             long v = slots[i];
             switch (s.Kind[i])
             {
@@ -242,31 +235,7 @@ internal sealed class Canonicalizer
             var perm = _perm[p];
             for (int k = 0; k < order.Length; k++) perm[order[k]] = k;
         }
-        for (int i = 0; i < s.Slots; i++)
-        {
-            long v = slots[i];
-            int pos = i;
-            for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++)
-            {
-                int idx = s.KeyIndex[k];
-                pos += (_perm[s.KeyPool[k]][idx] - idx) * s.KeyStride[k];
-            }
-            if (_slotBlank[i]) v = _layout.Defaults[i];
-            else switch (s.Kind[i])
-            {
-                case SymmetryLayout.Ref: v = _perm[s.ValuePool[i]][v]; break;
-                case SymmetryLayout.OptRef: if (v != TypeOps.NoneValue) v = _perm[s.ValuePool[i]][v]; break;
-                case SymmetryLayout.SetRef:
-                {
-                    long r = 0;
-                    var perm = _perm[s.ValuePool[i]];
-                    for (ulong b = (ulong)v; b != 0; b &= b - 1) r |= 1L << perm[BitOperations.TrailingZeroCount(b)];
-                    v = r;
-                    break;
-                }
-            }
-            _permuted[pos] = v;
-        }
+        s.Permute(slots, _perm, _slotBlank, _layout.Defaults, _permuted);
         if (first)
         {
             _layout.Pack(_permuted, _best);
@@ -274,11 +243,52 @@ internal sealed class Canonicalizer
             return;
         }
         _layout.Pack(_permuted, _cand);
+        KeepSmaller();
+    }
+
+    private void KeepSmaller()
+    {
         for (int w = _cand.Length - 1; w >= 0; w--)
         {
             if (_cand[w] == _best[w]) continue;
             if (_cand[w] < _best[w]) _cand.CopyTo(_best, 0);
             return;
         }
+    }
+
+    /// The smallest packed form over ALL permutations of all pools (no colours): the orbit's
+    /// least member. Exponential; used by tests to check that the reduction is exact.
+    internal void BruteForce(ReadOnlySpan<long> slots, Span<ulong> words)
+    {
+        _s.Blank(slots, _layout.Defaults, _blank, _slotBlank);
+        for (int p = 0; p < _pools; p++)
+            for (int i = 0; i < _size[p]; i++) _order[p][i] = i;
+        bool first = true;
+        AllOrders(0, slots, ref first);
+        _best.CopyTo(words);
+    }
+
+    private void AllOrders(int pool, ReadOnlySpan<long> slots, ref bool first)
+    {
+        if (pool == _pools)
+        {
+            for (int p = 0; p < _pools; p++)
+                for (int k = 0; k < _size[p]; k++) _perm[p][k] = _order[p][k];
+            _s.Permute(slots, _perm, _slotBlank, _layout.Defaults, _permuted);
+            if (first)
+            {
+                _layout.Pack(_permuted, _best);
+                first = false;
+            }
+            else
+            {
+                _layout.Pack(_permuted, _cand);
+                KeepSmaller();
+            }
+            return;
+        }
+        Array.Sort(_order[pool]);
+        do AllOrders(pool + 1, slots, ref first);
+        while (NextPermutation(_order[pool], 0, _size[pool]));
     }
 }

@@ -108,6 +108,53 @@ internal sealed class SymmetryLayout
     public int[] ValuePool { get; }
     /// A hash of the slot's position relative to its pool keys ("the start field of some VMA").
     public ulong[] RelHash { get; }
+
+    /// Marks blank objects (every slot keyed by them at its default) and the slots that belong to
+    /// a blank object (those are ignored: their default references single nothing out).
+    public void Blank(ReadOnlySpan<long> slots, long[] defaults, bool[][] blank, bool[] slotBlank)
+    {
+        foreach (var b in blank) Array.Fill(b, true);
+        for (int i = 0; i < Slots; i++)
+            if (slots[i] != defaults[i])
+                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) blank[KeyPool[k]][KeyIndex[k]] = false;
+        for (int i = 0; i < Slots; i++)
+        {
+            bool ignored = false;
+            for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) ignored |= blank[KeyPool[k]][KeyIndex[k]];
+            slotBlank[i] = ignored;
+        }
+    }
+
+    /// Writes the state with every pool's objects renumbered by perm (old index -> new index);
+    /// slots of blank objects become defaults.
+    public void Permute(ReadOnlySpan<long> slots, int[][] perm, bool[] slotBlank, long[] defaults, Span<long> dst)
+    {
+        for (int i = 0; i < Slots; i++)
+        {
+            long v = slots[i];
+            int pos = i;
+            for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++)
+            {
+                int idx = KeyIndex[k];
+                pos += (perm[KeyPool[k]][idx] - idx) * KeyStride[k];
+            }
+            if (slotBlank[i]) v = defaults[i];
+            else switch (Kind[i])
+            {
+                case Ref: v = perm[ValuePool[i]][v]; break;
+                case OptRef: if (v != TypeOps.NoneValue) v = perm[ValuePool[i]][v]; break;
+                case SetRef:
+                {
+                    long r = 0;
+                    var pm = perm[ValuePool[i]];
+                    for (ulong b = (ulong)v; b != 0; b &= b - 1) r |= 1L << pm[System.Numerics.BitOperations.TrailingZeroCount(b)];
+                    v = r;
+                    break;
+                }
+            }
+            dst[pos] = v;
+        }
+    }
 }
 
 /// 64-bit mixing for colour refinement (deterministic; never GetHashCode).
