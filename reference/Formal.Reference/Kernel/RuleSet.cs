@@ -65,6 +65,12 @@ public abstract partial class RuleSet
     /// <summary>PageAnonExclusive exists (v5.19+).</summary>
     public virtual bool HasAnonExclusive => true;
 
+    /// <summary>
+    /// The VMAs live in a maple tree (v6.1+), whose node preallocation (vma_iter_prealloc) can fail in the middle
+    /// of a merge, split or link. The linked-list eras have no such failure point.
+    /// </summary>
+    public virtual bool UsesMapleTree => true;
+
     // ---------------------------------------------------------------- execution context
 
     /// <summary>The heap being modified (a private clone owned by the running operation).</summary>
@@ -297,7 +303,7 @@ public abstract partial class RuleSet
     /// <summary>vma_iter_prealloc(): only fails through the tools/testing/vma test hook.</summary>
     protected bool VmaIterPreallocFails()
     {
-        if (!H.FailNextPrealloc)
+        if (!UsesMapleTree || !H.FailNextPrealloc)
             return false;
         H.FailNextPrealloc = false;
         Note("vma_iter_prealloc fails (test hook)");

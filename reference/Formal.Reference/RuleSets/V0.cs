@@ -18,6 +18,7 @@ public class V0 : RuleSet
     public override bool SupportsWipeOnFork => false;
     public override bool SupportsMremapDontUnmap => false;
     public override bool HasAnonExclusive => false;
+    public override bool UsesMapleTree => false;
 
     /// <summary>anon_vma_alloc() (v3.13): refcount 1, root = self.</summary>
     protected override AnonVma? AnonVmaAlloc()

@@ -15,6 +15,7 @@ public class V1 : RuleSet
     public override string Summary => "degree counter; fork reuses an anon_vma whose degree is below 2";
     public override CounterModel Counters => CounterModel.Degree;
     public override bool HasAnonExclusive => false;
+    public override bool UsesMapleTree => false;
 
     /// <summary>Whether unlink_anon_vmas() clears vma->anon_vma (ee8ab1903e3d, v5.12).</summary>
     protected virtual bool UnlinkClearsAnonVma => true;
