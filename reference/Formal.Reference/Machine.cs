@@ -149,4 +149,6 @@ public sealed class Machine
     }
 
     public IReadOnlyList<StepResult> Run(params string[] ops) => Run(ops.Select(OperationParser.Parse));
+
+    public IReadOnlyList<StepResult> Run(Heap start, params string[] ops) => Run(ops.Select(OperationParser.Parse), start);
 }
