@@ -253,8 +253,7 @@ public abstract partial class RuleSet
             root = LockAnonVmaRoot(root, anonVma, fn);
             AnonVmaChainLink(dst, avc, anonVma);
 
-            if (dst.AnonVma is null && src.AnonVma is not null &&
-                anonVma.NumChildren < 2 && anonVma.NumActiveVmas == 0)
+            if (dst.AnonVma is null && CloneMayReuse(src, anonVma))
             {
                 Note($"reuse {anonVma} for {dst}");
                 dst.AnonVma = anonVma;
@@ -269,6 +268,13 @@ public abstract partial class RuleSet
         UnlinkAnonVmas(dst);
         return ENOMEM;
     }
+
+    /// <summary>
+    /// The reuse test inside anon_vma_clone() (v6.12, 2555283eb40d), evaluated only while dst->anon_vma is NULL:
+    /// <c>src->anon_vma &amp;&amp; num_children &lt; 2 &amp;&amp; num_active_vmas == 0</c>.
+    /// </summary>
+    protected virtual bool CloneMayReuse(Vma src, AnonVma anonVma) =>
+        src.AnonVma is not null && anonVma.NumChildren < 2 && anonVma.NumActiveVmas == 0;
 
     /// <summary>
     /// anon_vma_fork() (mm/rmap.c, v6.12): clone the parent's chain (maybe reusing an anon_vma); otherwise

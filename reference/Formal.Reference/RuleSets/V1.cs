@@ -105,7 +105,7 @@ public class V1 : RuleSet
             Deref(anonVma, fn, $"{pavc}->anon_vma");
             root = LockAnonVmaRoot(root, anonVma, fn);
             AnonVmaChainLink(dst, avc, anonVma);
-            if (dst.AnonVma is null && ReuseConditionHolds(src, anonVma))
+            if (dst.AnonVma is null && CloneMayReuse(src, anonVma))
             {
                 Note($"reuse {anonVma} (degree {anonVma.Degree}) for {dst}");
                 dst.AnonVma = anonVma;
@@ -123,7 +123,7 @@ public class V1 : RuleSet
     }
 
     /// <summary>The reuse test: v5.5+ <c>src->anon_vma &amp;&amp; anon_vma != src->anon_vma &amp;&amp; anon_vma->degree &lt; 2</c>.</summary>
-    protected virtual bool ReuseConditionHolds(Vma src, AnonVma anonVma) =>
+    protected override bool CloneMayReuse(Vma src, AnonVma anonVma) =>
         src.AnonVma is not null && !ReferenceEquals(anonVma, src.AnonVma) && anonVma.Degree < 2;
 
     /// <summary>3fe89b3e2a7b (v4.0): a failed clone clears dst->anon_vma before unlinking.</summary>
