@@ -12,7 +12,8 @@ namespace Formal.Reference.Tests;
 /// </summary>
 public class MergeTests
 {
-    private static readonly string[] AllEras = RuleSetRegistry.Names.ToArray();
+    // V1p-next-2019 is left out: its bug (B-2019a) is exactly a broken merge clone, see SeedBugTests.
+    private static readonly string[] AllEras = RuleSetRegistry.Names.Where(n => n != "V1p-next-2019").ToArray();
     private static readonly string[] Rules616 = ["V2-6.16", "V2-6.16-fix", "V3-series-v2", "V3-merged", "V3-final"];
     private static readonly string[] RulesPre616 = ["V0", "V1", "V1p", "V2-pre6.16"];
 

@@ -23,6 +23,28 @@ public class SeedBugTests
         Assert.True(steps[step - 1].Invariants.Any(i => i.Invariant == invariant), $"expected {invariant} at step {step}\n{desc}");
     }
 
+    // ------------------------------------------------------------------ B-2019a
+
+    [Fact]
+    public void B2019a_unguarded_prev_share_in_a_merge_clone_hits_the_anon_vma_merge_bug()
+    {
+        // A new range bridges an unfaulted prev and a faulted next: dup_anon_vma() gives prev next's anon_vma and
+        // clones; inside, next's vm_prev is prev, whose anon_vma now equals src's, so prev takes the anon_vma of
+        // the VMA below it (here the unfaulted [0,1): NULL); anon_vma_merge() then finds prev and next differ.
+        string[] ops = ["mmap(p0, 0, 1, r)", "mmap(p0, 1, 2, rw)", "mmap(p0, 3, 4, rw)", "write(p0, 3)", "mmap(p0, 2, 3, rw)"];
+        var steps = ScenarioRunner.Run("V1p-next-2019", ops);
+        AssertViolationAt(steps, 5, ViolationKind.Bug, "anon_vma_merge");
+        ScenarioRunner.AssertClean(ScenarioRunner.Run("V1p", ops));
+    }
+
+    [Fact]
+    public void B2019a_with_prev_the_lowest_vma_is_a_null_dereference()
+    {
+        string[] ops = ["mmap(p0, 0, 1, rw)", "mmap(p0, 2, 3, rw)", "write(p0, 2)", "mmap(p0, 1, 2, rw)"];
+        AssertViolationAt(ScenarioRunner.Run("V1p-next-2019", ops), 4, ViolationKind.NullDereference, "anon_vma_clone");
+        ScenarioRunner.AssertClean(ScenarioRunner.Run("V1p", ops));
+    }
+
     // ------------------------------------------------------------------ B-2020b
 
     private static readonly string[] B2020b =

@@ -19,6 +19,7 @@ public static class RuleSetRegistry
         Add(() => new V1pOrderFixed());
         Add(() => new V1pSeedV1());
         Add(() => new V1pKonstantinV2());
+        Add(() => new V1pNext2019());
         Add(() => new V2Pre616());
         Add(() => new V2_616());
         Add(() => new V2_616Fix());

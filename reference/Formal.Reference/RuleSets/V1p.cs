@@ -187,3 +187,34 @@ public class V1pKonstantinV2 : V1p
         return AnonVmaForkAfterShare(vma, pvma);
     }
 }
+
+/// <summary>
+/// The linux-next version (Oct 2019) of "mm/rmap.c: reuse mergeable anon_vma as parent when fork", before v3/v4
+/// of the patch added <c>!dst->anon_vma &amp;&amp; src->anon_vma</c> to the prev-share test and before Wei Yang's
+/// "don't reuse anon_vma if we just want a copy": the sharing also fires in the anon_vma_clone() of a merge
+/// (B-2019a, "kernel BUG at include/linux/rmap.h:159" on s390 and syzbot).
+/// </summary>
+public class V1pNext2019 : V1p
+{
+    public override string Name => "V1p-next-2019";
+    public override string KernelVersion => "linux-next 2019-10 (v5.4 + prev-share v1/v2)";
+    public override string Commits => "first linux-next version of 4e4a9eb92133; 7a3ef208e662 reuse test without src->anon_vma";
+    public override string Summary => "prev-share without the fork-only guard: fires in merge clones too";
+
+    /// <summary>anon_vma_clone() with the unguarded prev-share test <c>pprev &amp;&amp; pprev->anon_vma == src->anon_vma</c>.</summary>
+    protected override int AnonVmaClone(Vma dst, Vma src, VmaOperation op)
+    {
+        var prev = dst.VmPrev;
+        var pprev = src.VmPrev;
+        if (pprev is not null && ReferenceEquals(pprev.AnonVma, src.AnonVma))
+        {
+            dst.AnonVma = Deref(prev, "anon_vma_clone", "dst->vm_prev").AnonVma;
+            Note($"prev-share: {dst} takes {Show(dst.AnonVma)} from its vm_prev {prev}");
+        }
+        return AnonVmaCloneDegree(dst, src);
+    }
+
+    /// <summary>The v3.19 .. v5.4 reuse test: <c>anon_vma != src->anon_vma &amp;&amp; anon_vma->degree &lt; 2</c>.</summary>
+    protected override bool CloneMayReuse(Vma src, AnonVma anonVma) =>
+        !ReferenceEquals(anonVma, src.AnonVma) && anonVma.Degree < 2;
+}
