@@ -285,3 +285,56 @@ public class KernelFunctionTests
         public IReadOnlyList<Violation> ReportedViolations => Violations;
     }
 }
+
+/// <summary>The 2026 check_anon_vma_clone() assertions fire on the preconditions they state.</summary>
+public class CheckAnonVmaCloneTests
+{
+    private sealed class Probe : V3Final
+    {
+        public int Clone(Vma dst, Vma src, VmaOperation op) => AnonVmaClone(dst, src, op);
+        public IReadOnlyList<Violation> Reported => Violations;
+    }
+
+    private static (Probe Rules, Heap Heap) Setup(params string[] ops)
+    {
+        var heap = Machine.Create("V3-final", Bounds.Scenario).Run(ops)[^1].After.Clone();
+        var rules = new Probe();
+        rules.Attach(heap, Bounds.Scenario, null);
+        return (rules, heap);
+    }
+
+    [Fact]
+    public void A_split_into_a_dst_with_a_chain_and_attached_warns()
+    {
+        var (rules, heap) = Setup("mmap(p0, 0, 1, rw)", "write(p0, 0)", "mmap(p0, 1, 2, rwx)", "write(p0, 1)");
+        var mm = heap.Process(0)!;
+        // both VMAs are faulted and attached: cloning one into the other as a split breaks two preconditions
+        Assert.Equal(0, rules.Clone(mm.Vmas[1], mm.Vmas[0], VmaOperation.Split));
+        Assert.Contains(rules.Reported, v => v.Kind == ViolationKind.Warning && v.Function == "check_anon_vma_clone" && v.Message.Contains("chain is not empty"));
+        Assert.Contains(rules.Reported, v => v.Message.Contains("is already attached"));
+        Assert.All(rules.Reported, v => Assert.Equal("VM_WARN_ON_ONCE", v.Macro));
+    }
+
+    [Fact]
+    public void A_merge_import_from_a_fork_child_warns()
+    {
+        var (rules, heap) = Setup("mmap(p0, 0, 1, rw)", "write(p0, 0)", "fork(p0)", "mmap(p1, 1, 2, r)");
+        var mm = heap.Process(1)!;
+        var dst = mm.Vmas[1];
+        dst.AnonVma = mm.Vmas[0].AnonVma; // as dup_anon_vma() does before cloning
+        Assert.Equal(0, rules.Clone(dst, mm.Vmas[0], VmaOperation.MergeUnfaulted));
+        var v = Assert.Single(rules.Reported);
+        Assert.Contains("fork child", v.Message);
+    }
+
+    [Fact]
+    public void A_non_fork_clone_without_dst_anon_vma_warns_then_dereferences_null()
+    {
+        var (rules, heap) = Setup("mmap(p0, 0, 1, rw)", "write(p0, 0)", "mmap(p0, 1, 2, r)");
+        var mm = heap.Process(0)!;
+        var ex = Assert.ThrowsAny<Exception>(() => rules.Clone(mm.Vmas[1], mm.Vmas[0], VmaOperation.MergeUnfaulted));
+        Assert.Contains("NULL", ex.Message);
+        Assert.Contains(rules.Reported, v => v.Kind == ViolationKind.Warning && v.Message.Contains("has no anon_vma"));
+        Assert.Equal(ViolationKind.NullDereference, rules.Reported[^1].Kind);
+    }
+}
