@@ -1,4 +1,0 @@
-namespace Formal.Reference;
-
-/// Placeholder so the empty layer builds; replaced as the layer is written.
-internal static class AssemblyMarker { }
