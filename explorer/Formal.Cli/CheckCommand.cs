@@ -7,6 +7,7 @@ using Formal.Spec.Diagnostics;
 using Formal.Spec.Ir;
 using Formal.Spec.Runtime;
 using Formal.Spec.Syntax;
+using Formal.Spec.Types;
 
 namespace Formal.Cli;
 
@@ -21,6 +22,8 @@ public static class CheckCommand
         new("--deadlock", false, "report states without successors (overrides the spec's option)"),
         new("--no-deadlock", false, "do not report deadlocks"),
         new("--no-symmetry", false, "do not reduce by the symmetric pools"),
+        new("--invariant", true, "check only this invariant or lemma (repeatable)", Repeatable: true, ValueName: "NAME"),
+        new("--no-invariants", false, "check no invariants (assertions, errors and deadlocks still count)"),
         new("--workers", true, "worker threads (currently 1)", ValueName: "N"),
         new("--json", true, "write a machine-readable summary", ValueName: "FILE"),
         new("--trace", true, "write the counterexample in the project's trace format", ValueName: "FILE"),
@@ -57,6 +60,7 @@ public static class CheckCommand
             return ExitCodes.BadInput;
         }
         foreach (var d in diags.Sorted()) stderr.WriteLine(d.Render());
+        ir = SelectInvariants(ir, a);
 
         bool quiet = a.Has("--quiet");
         var ts = new SpecTransitionSystem(ir, a.Has("--no-symmetry") ? false : null);
@@ -121,6 +125,26 @@ public static class CheckCommand
             Verdict.Ok => ExitCodes.Ok,
             Verdict.Violation => ExitCodes.Violation,
             _ => ExitCodes.Inconclusive,
+        };
+    }
+
+    /// Keeps the invariants named with --invariant (all of them by default, none with --no-invariants).
+    public static SpecIr SelectInvariants(SpecIr ir, ParsedArgs a)
+    {
+        var names = a.All("--invariant");
+        if (a.Has("--no-invariants"))
+        {
+            if (names.Count > 0) throw new UsageException("--invariant and --no-invariants contradict each other");
+            return ir with { Invariants = EquatableArray<InvariantIr>.From([]), Lemmas = EquatableArray<InvariantIr>.From([]) };
+        }
+        if (names.Count == 0) return ir;
+        var known = ir.AllInvariants.Select(i => i.Name).ToList();
+        foreach (var n in names)
+            if (!known.Contains(n)) throw new UsageException($"--invariant {n}: the spec has no such invariant or lemma{Suggest.Hint(n, known)}");
+        return ir with
+        {
+            Invariants = EquatableArray<InvariantIr>.From(ir.Invariants.Where(i => names.Contains(i.Name))),
+            Lemmas = EquatableArray<InvariantIr>.From(ir.Lemmas.Where(i => names.Contains(i.Name))),
         };
     }
 

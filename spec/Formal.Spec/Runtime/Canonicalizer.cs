@@ -101,6 +101,7 @@ internal sealed class Canonicalizer
         }
         for (int p = 0; p < _pools; p++)
             for (int o = 0; o < _size[p]; o++) _touched[p][o] |= !_blank[p][o];
+        int classes = Classes();
         for (int round = 0; round < 4; round++)
         {
             for (int p = 0; p < _pools; p++)
@@ -134,7 +135,28 @@ internal sealed class Canonicalizer
                         _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(rel ^ 0xFEDCBAUL, keys);
             }
             for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
+            // Refinement only splits classes; once a round splits none, later rounds cannot either.
+            int now = Classes();
+            if (now == classes) break;
+            classes = now;
         }
+    }
+
+    /// The number of distinct colours, summed over pools (small pools: quadratic is fine).
+    private int Classes()
+    {
+        int total = 0;
+        for (int p = 0; p < _pools; p++)
+        {
+            var c = _color[p];
+            for (int i = 0; i < c.Length; i++)
+            {
+                bool seen = false;
+                for (int j = 0; j < i && !seen; j++) seen = c[j] == c[i];
+                if (!seen) total++;
+            }
+        }
+        return total;
     }
 
     private ulong SetColor(int pool, ulong bits)

@@ -45,8 +45,12 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private readonly SpecTransitionSystem _ts;
     private readonly CompiledSpec _spec;
     private readonly Machine _m;
-    private readonly ulong[] _packed, _canonical;
+    private readonly ulong[] _packed, _canonical, _current;
     private readonly Canonicalizer? _canon;
+    private ulong _currentCanonical;
+    // Canonical fingerprints of recently generated states, by the fingerprint of the state
+    // itself: the same successor is generated again and again, canonicalizing it once suffices.
+    private readonly ulong[] _cacheKey = new ulong[1 << 14], _cacheValue = new ulong[1 << 14];
     private IStateVisitor _visitor = null!;
 
     public SpecGenerator(SpecTransitionSystem ts)
@@ -57,6 +61,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _m.Sink = this;
         _packed = new ulong[_spec.Layout.Words];
         _canonical = new ulong[_spec.Layout.Words];
+        _current = new ulong[_spec.Layout.Words];
         if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
     }
 
@@ -101,6 +106,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         int w = _spec.Layout.Slots;
         _spec.Layout.Unpack(state, _m.M.AsSpan(0, w));
         Array.Copy(_m.M, 0, _m.M, w, w);
+        state.CopyTo(_current);
+        _currentCanonical = 0;
         var actions = _spec.Actions;
         try
         {
@@ -129,8 +136,22 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
             return;
         }
         // The state itself is kept (traces replay it); its orbit is identified by the canonical form.
-        _canon.Canonicalize(work, _canonical);
-        _visitor.OnState(this, _packed, Fingerprint.Of(_canonical));
+        _visitor.OnState(this, _packed, CanonicalFingerprint(work));
+    }
+
+    private ulong CanonicalFingerprint(ReadOnlySpan<long> work)
+    {
+        bool self = _packed.AsSpan().SequenceEqual(_current);
+        if (self && _currentCanonical != 0) return _currentCanonical;
+        ulong fp = Fingerprint.Of(_packed);
+        int slot = (int)(fp >> 50);
+        if (_cacheKey[slot] == fp) return _cacheValue[slot];
+        _canon!.Canonicalize(work, _canonical);
+        ulong canonical = Fingerprint.Of(_canonical);
+        _cacheKey[slot] = fp;
+        _cacheValue[slot] = canonical;
+        if (self) _currentCanonical = canonical;
+        return canonical;
     }
 
     public void OnAssertionFailed(Machine m, SAssertIr assertion) => _visitor.OnAssertion(this, assertion.Text, assertion.Span);
