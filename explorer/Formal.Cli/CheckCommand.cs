@@ -19,6 +19,7 @@ public static class CheckCommand
         new("--config", true, "use the named configuration of the spec", ValueName: "NAME"),
         new("--const", true, "set a constant (overrides the configuration)", Repeatable: true, ValueName: "NAME=VALUE"),
         new("--max-depth", true, "stop after this many BFS levels (result: inconclusive if states remain)", ValueName: "N"),
+        new("--timeout", true, "stop after this many seconds (result: inconclusive, with the statistics so far)", ValueName: "SECONDS"),
         new("--deadlock", false, "report states without successors (overrides the spec's option)"),
         new("--no-deadlock", false, "do not report deadlocks"),
         new("--no-symmetry", false, "do not reduce by the symmetric pools"),
@@ -77,6 +78,7 @@ public static class CheckCommand
         var options = new ExploreOptions
         {
             MaxDepth = maxDepth,
+            TimeLimit = a.Int("--timeout", 1, int.MaxValue) is { } secs ? TimeSpan.FromSeconds(secs) : null,
             CheckDeadlock = a.Has("--deadlock") ? true : a.Has("--no-deadlock") ? false : null,
             ProgressInterval = TimeSpan.FromSeconds(2),
             Progress = s => stderr.WriteLine(

@@ -51,6 +51,7 @@ public sealed class BfsExplorer : IStateVisitor
         var lastProgress = sw.Elapsed;
         int depth = 0;
         string? inconclusive = null;
+        long left = -1;
 
         Guard(() => _gen.Initial(this), -1);
         var current = _next;
@@ -77,13 +78,22 @@ public sealed class BfsExplorer : IStateVisitor
                     _violation = new Violation(ViolationKind.Deadlock, "deadlock", "no action is enabled in this state");
                     _violatingState = _currentParent;
                 }
-                if ((i & 1023) == 0 && _options.Progress is { } progress && sw.Elapsed - lastProgress >= _options.ProgressInterval)
+                if ((i & 1023) == 0)
                 {
-                    lastProgress = sw.Elapsed;
-                    progress(Stats(sw, depth, current.Count - i + _next.Count));
+                    if (_options.Progress is { } progress && sw.Elapsed - lastProgress >= _options.ProgressInterval)
+                    {
+                        lastProgress = sw.Elapsed;
+                        progress(Stats(sw, depth, current.Count - i + _next.Count));
+                    }
+                    if (_options.TimeLimit is { } limit && sw.Elapsed >= limit)
+                    {
+                        left = current.Count - i - 1 + _next.Count;
+                        inconclusive = $"stopped after {limit.TotalSeconds:0} s (--timeout) at depth {depth} with {left} states not expanded";
+                        break;
+                    }
                 }
             }
-            if (_violation is not null || _stop is not null) break;
+            if (_violation is not null || _stop is not null || inconclusive is not null) break;
             (current, _next) = (_next, current);
             _next.Clear();
             currentIndex = new List<int>(_nextIndex);
@@ -91,7 +101,7 @@ public sealed class BfsExplorer : IStateVisitor
             if (current.Count > 0) depth++;
         }
 
-        var stats = Stats(sw, Math.Max(depth, _violationLevel), _violation is null ? current.Count : 0);
+        var stats = Stats(sw, Math.Max(depth, _violationLevel), _violation is not null ? 0 : left >= 0 ? left : current.Count);
         if (_violation is not null)
         {
             var trace = TraceBuilder.Build(_ts, _parent, _ordinal, _violatingState, _violation, _violationInStep ? _failingStep : null);

@@ -23,6 +23,8 @@ public sealed record ExploreResult(
 public sealed record ExploreOptions
 {
     public int? MaxDepth { get; init; }
+    /// Stop (inconclusive, with the statistics so far) after this long.
+    public TimeSpan? TimeLimit { get; init; }
     public bool? CheckDeadlock { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public Action<ExploreStats>? Progress { get; init; }
