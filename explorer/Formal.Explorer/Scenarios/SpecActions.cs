@@ -17,7 +17,8 @@ public static class SpecActions
         return values;
     }
 
-    /// The choice names a label of this body can carry: choose/alloc locals and `either@LINE`.
+    /// The choice names a label of this body can carry: choose/alloc locals, and for `either` the
+    /// action or procedure it is written in.
     public static HashSet<string> ChoiceNames(IEnumerable<Stmt> body)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -32,7 +33,7 @@ public static class SpecActions
                     case SIfIr i: Walk(i.Then); Walk(i.Else); break;
                     case SForIr f: Walk(f.Body); break;
                     case SEitherIr e:
-                        names.Add($"either@{e.Span.Line}");
+                        names.Add(e.Owner);
                         foreach (var b in e.Branches) Walk(b);
                         break;
                     case SCallIr call when seen.Add(call.Proc): Walk(call.Proc.Body); break;

@@ -106,7 +106,7 @@ public static class StepParser
         }
     }
 
-    /// Names and values: letters, digits, '_', '@' (either@LINE) and a leading '-'.
+    /// Names and values: letters, digits, '_', '@' and a leading '-'.
     private static string Word(string text, ref int pos)
     {
         int start = pos;

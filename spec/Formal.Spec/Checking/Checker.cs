@@ -72,6 +72,7 @@ public static class Checker
                 ps.Add(local);
                 scope = scope.With(local);
             }
+            stmts.Owner = a.Name;
             var body = stmts.Block(a.Body, scope, Mode.Action);
             actions.Add(new ActionIr(actions.Count, a.Name, a.Span, EquatableArray<LocalVar>.From(ps), body, a.Doc));
         }

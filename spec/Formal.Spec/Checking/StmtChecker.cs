@@ -9,6 +9,9 @@ namespace Formal.Spec.Checking;
 /// block; assignment targets must be state variables with an index/field path.
 public sealed class StmtChecker(Env env, ExprChecker exprs)
 {
+    /// The action or procedure being checked (names `either` choices).
+    public string Owner { get; set; } = "init";
+
     private DiagnosticBag Diags => env.Diags;
 
     public EquatableArray<Stmt> Block(IReadOnlyList<StmtSyntax> block, Scope scope, Mode mode)
@@ -41,7 +44,12 @@ public sealed class StmtChecker(Env env, ExprChecker exprs)
                 return (new SForIr(f.Span, local, dom, pred, Block(f.Body, inner, m)), s);
             }
             case EitherStmt e:
-                return (new SEitherIr(e.Span, EquatableArray<EquatableArray<Stmt>>.From(e.Branches.Select(b => Block(b, s, m)))), s);
+            {
+                if (e.Labels.Distinct(StringComparer.Ordinal).Count() != e.Labels.Count)
+                    Diags.Error(e.Span, "either branches need distinct names");
+                var branches = EquatableArray<EquatableArray<Stmt>>.From(e.Branches.Select(b => Block(b, s, m)));
+                return (new SEitherIr(e.Span, branches, Owner, EquatableArray<string>.From(e.Labels)), s);
+            }
             case UpdateStmt u:
             {
                 var seen = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
@@ -141,7 +149,10 @@ public sealed class StmtChecker(Env env, ExprChecker exprs)
             scope = scope.With(local);
         }
         // Procedures are checked as action code (they may write and use old()).
+        var owner = Owner;
+        Owner = name;
         var body = Block(decl.Body, scope, Mode.Action);
+        Owner = owner;
         env.InProgress.Remove("proc:" + name);
         var proc = new ProcIr(name, decl.Span, EquatableArray<LocalVar>.From(ps), body);
         env.Procs[name] = proc;

@@ -20,7 +20,12 @@ public sealed record SChooseIr(SourceSpan Span, LocalVar Local, Expr Domain, Exp
 public sealed record SAllocIr(SourceSpan Span, LocalVar Local, Expr Domain, Expr? Pred, string PoolName) : Stmt(Span);
 public sealed record SIfIr(SourceSpan Span, Expr Cond, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt(Span);
 public sealed record SForIr(SourceSpan Span, LocalVar Local, Expr Domain, Expr? Pred, EquatableArray<Stmt> Body) : Stmt(Span);
-public sealed record SEitherIr(SourceSpan Span, EquatableArray<EquatableArray<Stmt>> Branches) : Stmt(Span);
+/// Owner: the action or procedure the statement is written in (names the choice in traces);
+/// Labels: the branch names (empty: branches are numbered from 1).
+public sealed record SEitherIr(SourceSpan Span, EquatableArray<EquatableArray<Stmt>> Branches, string Owner, EquatableArray<string> Labels) : Stmt(Span)
+{
+    public string BranchName(long index) => Labels.Count > index ? Labels[(int)index] : (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 public sealed record SCallIr(SourceSpan Span, ProcIr Proc, EquatableArray<Expr> Args) : Stmt(Span);
 public sealed record SSkipIr(SourceSpan Span) : Stmt(Span);
 

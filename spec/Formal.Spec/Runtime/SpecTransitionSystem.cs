@@ -181,6 +181,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         {
             SChooseIr ch => (ch.Local.Name, ValueCodec.Scalar(ch.Local.Type, c.Value)),
             SAllocIr al => (al.Local.Name, ValueCodec.Scalar(al.Local.Type, c.Value)),
-            _ => ($"either@{c.Node.Span.Line}", (Value)new VInt(c.Value + 1)),
+            SEitherIr e => (e.Owner, e.Labels.Count > 0 ? new VEnum("branch", e.BranchName(c.Value), (int)c.Value) : (Value)new VInt(c.Value + 1)),
+            _ => ("?", (Value)new VInt(c.Value)),
         }));
 }

@@ -55,6 +55,7 @@ public abstract record StmtSyntax(SourceSpan Span);
 public sealed record LineStmt(SourceSpan Span, AStmtLine Line) : StmtSyntax(Span);
 public sealed record IfStmt(SourceSpan Span, Ast Cond, IReadOnlyList<StmtSyntax> Then, IReadOnlyList<StmtSyntax> Else) : StmtSyntax(Span);
 public sealed record ForStmt(SourceSpan Span, ABinder Binder, Ast? Pred, IReadOnlyList<StmtSyntax> Body) : StmtSyntax(Span);
-public sealed record EitherStmt(SourceSpan Span, IReadOnlyList<IReadOnlyList<StmtSyntax>> Branches) : StmtSyntax(Span);
+/// Nondeterministic choice between blocks; Labels name the branches (empty: numbered 1, 2, ...).
+public sealed record EitherStmt(SourceSpan Span, IReadOnlyList<IReadOnlyList<StmtSyntax>> Branches, IReadOnlyList<string> Labels) : StmtSyntax(Span);
 /// Simultaneous assignment: every right side is evaluated before any target is written.
 public sealed record UpdateStmt(SourceSpan Span, IReadOnlyList<(Ast Target, Ast Value)> Assignments) : StmtSyntax(Span);

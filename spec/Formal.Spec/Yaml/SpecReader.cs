@@ -295,12 +295,17 @@ public sealed class SpecReader
             case "either":
             {
                 CheckKeys(m, ["either"], "either statement");
-                if (m.Get("either") is not YSeq branches || branches.Items.Count < 2)
+                switch (m.Get("either"))
                 {
-                    _diags.Error(m.Span, "either needs a list of at least two branches (each a list of statements)");
-                    return null;
+                    case YSeq branches when branches.Items.Count >= 2:
+                        return new EitherStmt(first.Span, branches.Items.Select(Block).ToList(), []);
+                    case YMap named when named.Entries.Count >= 2:
+                        return new EitherStmt(first.Span, named.Entries.Select(e => Block(e.Value)).ToList(),
+                            named.Entries.Select(e => NameOf(e.Key, "branch")).ToList());
+                    default:
+                        _diags.Error(m.Span, "either needs at least two branches: a list of statement lists, or a mapping from branch names to statement lists");
+                        return null;
                 }
-                return new EitherStmt(first.Span, branches.Items.Select(Block).ToList());
             }
             case "update":
             {
