@@ -10,31 +10,8 @@ public static class JsonTree
 {
     public const int MaxFileBytes = 64 * 1024 * 1024;
 
-    public static JNode? LoadFile(string path, DiagnosticBag diags)
-    {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                diags.Error(new SourceSpan(path, 0, 0), $"file not found: {path}");
-                return null;
-            }
-            if (info.Length > MaxFileBytes)
-            {
-                diags.Error(new SourceSpan(path, 1, 1), $"file is too large ({info.Length} bytes; at most {MaxFileBytes})");
-                return null;
-            }
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diags.Error(new SourceSpan(path, 0, 0), $"cannot read {path}: {e.Message}");
-            return null;
-        }
-        return Parse(path, bytes, diags);
-    }
+    public static JNode? LoadFile(string path, DiagnosticBag diags) =>
+        InputFile.ReadBytes(path, MaxFileBytes, diags) is { } bytes ? Parse(path, bytes, diags) : null;
 
     public static JNode? Parse(string path, string text, DiagnosticBag diags) => Parse(path, Encoding.UTF8.GetBytes(text), diags);
 

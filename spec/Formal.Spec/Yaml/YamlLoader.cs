@@ -14,31 +14,8 @@ public static class YamlLoader
     public const int MaxExpandedNodes = 200_000;
     public const int MaxFileBytes = 4 * 1024 * 1024;
 
-    public static YNode? LoadFile(string path, DiagnosticBag diags)
-    {
-        string text;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                diags.Error(new SourceSpan(path, 0, 0), $"file not found: {path}");
-                return null;
-            }
-            if (info.Length > MaxFileBytes)
-            {
-                diags.Error(new SourceSpan(path, 1, 1), $"file is too large ({info.Length} bytes; at most {MaxFileBytes})");
-                return null;
-            }
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diags.Error(new SourceSpan(path, 0, 0), $"cannot read {path}: {e.Message}");
-            return null;
-        }
-        return Load(path, text, diags);
-    }
+    public static YNode? LoadFile(string path, DiagnosticBag diags) =>
+        InputFile.ReadText(path, MaxFileBytes, diags) is { } text ? Load(path, text, diags) : null;
 
     public static YNode? Load(string path, string text, DiagnosticBag diags)
     {
