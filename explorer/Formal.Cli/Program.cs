@@ -11,6 +11,7 @@ public static class Program
           check SPEC     explore every reachable state breadth-first; report the shortest
                          counterexample to an invariant, assertion or deadlock
           simulate SPEC  random walks (seeded); a failing walk is shrunk to a minimal trace
+          refine SPEC    check reference rule sets against the spec (--rule-set NAME|all)
           replay FILE    run a scenario against its spec; exit 0 when it behaves as it says
           shrink FILE    shrink a failing scenario or trace to a locally minimal one
           show TRACE     convert a trace file: text, scenario, itf, dot or html
@@ -19,7 +20,7 @@ public static class Program
         exit codes: 0 holds, 1 violation (with trace), 2 bad input, 3 inconclusive
         """;
 
-    private static readonly string[] Commands = ["check", "simulate", "replay", "shrink", "show", "help"];
+    private static readonly string[] Commands = ["check", "simulate", "refine", "replay", "shrink", "show", "help"];
 
     /// Prints a command's usage line and options.
     public static int Help(string usage, IEnumerable<OptionSpec> options, TextWriter stdout)
@@ -61,6 +62,7 @@ public static class Program
                 "simulate" => SimulateCommand.Run(rest, stdout, stderr),
                 "shrink" => ShrinkCommand.Run(rest, stdout, stderr),
                 "replay" => ReplayCommand.Run(rest, stdout, stderr),
+                "refine" => RefineCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], Commands)}"),
             };
         }

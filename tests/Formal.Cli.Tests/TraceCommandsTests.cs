@@ -81,7 +81,7 @@ public class TraceCommandsTests
         Assert.Equal(2, CliHarness.Run("show", trace, "--format", "svg").Exit);
         var ruleSet = CliHarness.Run("replay", Repo.Path("scenarios", "water_jug_four_gallons.yaml"), "--rule-set", "v2");
         Assert.Equal(2, ruleSet.Exit);
-        Assert.Contains("needs the reference model", ruleSet.Err, StringComparison.Ordinal);
+        Assert.Contains("no rule set named 'v2'", ruleSet.Err, StringComparison.Ordinal);
         File.Delete(scenario);
         File.Delete(trace);
     }

@@ -129,7 +129,7 @@ public class ScenarioTests
         Assert.Equal([
             "bad.yaml:3:1: error: unknown key 'stpes' in a scenario (did you mean 'steps'?); expected one of scenario, doc, spec, config, constants, rule_sets, init, steps, expect",
             "bad.yaml:7:25: error: expected NAME=VALUE",
-            "bad.yaml:9:22: error: unknown violation kind 'invariants': expected invariant, assertion, deadlock or error (did you mean 'invariant'?)",
+            "bad.yaml:9:22: error: unknown violation kind 'invariants': expected invariant, assertion, deadlock, error, kernel or refinement (did you mean 'invariant'?)",
         ], errors);
     }
 

@@ -28,8 +28,8 @@ public sealed record ExpectedViolation(SourceSpan Span, ViolationKind Kind, stri
 }
 
 /// A scenario file (`scenarios/*.yaml`): a named sequence of operations, the spec and
-/// configuration it applies to, the reference rule sets it is meant for (replay against rule
-/// sets comes with the reference model), and what is expected.
+/// configuration it applies to, the reference rule sets it is meant for (with what each should
+/// do when replayed against it, `formal replay --rule-set`), and what is expected.
 public sealed record Scenario(
     string Name,
     string File,
@@ -42,8 +42,18 @@ public sealed record Scenario(
     ScenarioStep? Init,
     EquatableArray<ScenarioStep> Steps,
     ExpectedViolation Expect,
-    EquatableArray<QueryText> Final)
+    EquatableArray<QueryText> Final,
+    EquatableArray<(string Name, ExpectedViolation Expect)> RuleSetExpect = default)
 {
+    /// What replaying against a rule set should give: its entry in `rule_sets` when that is a
+    /// mapping, else <see cref="Expect"/>.
+    public ExpectedViolation ExpectFor(string ruleSet)
+    {
+        foreach (var (name, e) in RuleSetExpect)
+            if (name == ruleSet) return e;
+        return Expect;
+    }
+
     /// The spec path is relative to the scenario file; when there is no such file, relative to
     /// the current directory (scenarios written to stdout and saved by hand).
     public string ResolveSpecPath()

@@ -58,14 +58,21 @@ public static class ScenarioReader
         }
 
         var ruleSets = new List<string>();
+        var ruleSetExpect = new List<(string, ExpectedViolation)>();
         if (map.Get("rule_sets") is { } rn)
         {
-            if (rn is YSeq rs)
+            if (rn is YMap rm)
+                foreach (var e in rm.Entries)
+                {
+                    ruleSets.Add(e.Key.Value);
+                    if (ReadViolation(e.Value, diags) is { } ev) ruleSetExpect.Add((e.Key.Value, ev));
+                }
+            else if (rn is YSeq rs)
                 foreach (var item in rs.Items)
                     if (item is YScalar s && s.Value.Length > 0) ruleSets.Add(s.Value);
                     else diags.Error(item.Span, "a rule set is a name");
             else if (rn is YScalar one && one.Value.Length > 0) ruleSets.Add(one.Value);
-            else diags.Error(rn.Span, "'rule_sets' must be a list of names");
+            else diags.Error(rn.Span, "'rule_sets' must be a list of names, or a mapping NAME: violation (none or { kind, property, step, message })");
         }
 
         ScenarioStep? init = null;
@@ -91,7 +98,8 @@ public static class ScenarioReader
         if (diags.Items.Count(d => d.Severity == Severity.Error) > errors || name is null || spec is null || expect is null) return null;
         return new Scenario(name.Value, path, doc?.Value, spec.Value, spec.Span, config?.Value,
             EquatableArray<ConstOverride>.From(consts), EquatableArray<string>.From(ruleSets), init,
-            EquatableArray<ScenarioStep>.From(steps), expect, EquatableArray<QueryText>.From(final));
+            EquatableArray<ScenarioStep>.From(steps), expect, EquatableArray<QueryText>.From(final),
+            EquatableArray<(string, ExpectedViolation)>.From(ruleSetExpect));
     }
 
     private static (ExpectedViolation?, List<QueryText>) ReadExpect(YMap map, DiagnosticBag diags)
@@ -125,19 +133,25 @@ public static class ScenarioReader
             diags.Error(em.Span, "'expect' needs 'violation': none, or { kind, property, step }");
             return (null, final);
         }
-        if (v is YScalar { Value: "none" } none) return (new ExpectedViolation(none.Span, ViolationKind.None, "none", null, null), final);
+        return (ReadViolation(v, diags), final);
+    }
+
+    /// `none`, or `{ kind, property, step, message }`.
+    private static ExpectedViolation? ReadViolation(YNode v, DiagnosticBag diags)
+    {
+        if (v is YScalar { Value: "none" } none) return new ExpectedViolation(none.Span, ViolationKind.None, "none", null, null);
         if (v is not YMap vm)
         {
             diags.Error(v.Span, "'violation' must be 'none' or a mapping { kind, property, step, message }");
-            return (null, final);
+            return null;
         }
         CheckKeys(vm, ViolationKeys, "'violation'", diags);
-        var kindNode = Scalar(vm, "kind", "invariant, assertion, deadlock or error", diags, required: true);
+        var kindNode = Scalar(vm, "kind", "invariant, assertion, deadlock, error, kernel or refinement", diags, required: true);
         ViolationKind? kind = kindNode is null ? null : Violation.Parse(kindNode.Value);
         if (kindNode is not null && kind is null or ViolationKind.None)
         {
-            diags.Error(kindNode.Span, $"unknown violation kind '{kindNode.Value}': expected invariant, assertion, deadlock or error{Suggest.Hint(kindNode.Value, ["invariant", "assertion", "deadlock", "error"])}");
-            return (null, final);
+            diags.Error(kindNode.Span, $"unknown violation kind '{kindNode.Value}': expected invariant, assertion, deadlock, error, kernel or refinement{Suggest.Hint(kindNode.Value, ["invariant", "assertion", "deadlock", "error", "kernel", "refinement"])}");
+            return null;
         }
         var property = Scalar(vm, "property", "the invariant's name (assert, deadlock or error for the other kinds)", diags, required: false);
         int? step = null;
@@ -147,7 +161,7 @@ public static class ScenarioReader
             else diags.Error(sn.Span, $"'step' must be a step number (0 = the initial state), not '{sn.Value}'");
         }
         var message = Scalar(vm, "message", "text the violation's message contains", diags, required: false);
-        if (kind is null) return (null, final);
+        if (kind is null) return null;
         var prop = property?.Value ?? kind switch
         {
             ViolationKind.Assertion => "assert",
@@ -157,10 +171,10 @@ public static class ScenarioReader
         };
         if (prop.Length == 0)
         {
-            diags.Error(vm.Span, "an invariant violation needs 'property' (the invariant's name)");
-            return (null, final);
+            diags.Error(vm.Span, "an invariant, kernel or refinement violation needs 'property' (the invariant's name, the kernel violation kind, or step/abstraction/degree)");
+            return null;
         }
-        return (new ExpectedViolation(vm.Span, kind.Value, prop, step, message?.Value), final);
+        return new ExpectedViolation(vm.Span, kind.Value, prop, step, message?.Value);
     }
 
     private static YScalar? Scalar(YMap map, string key, string what, DiagnosticBag diags, bool required)

@@ -7,7 +7,10 @@ namespace Formal.Explorer.Traces;
 
 /// The kinds of things that can go wrong in a model. <see cref="None"/> marks a trace that ends
 /// without a violation (a replayed scenario that behaves, a path asked for by a graph analysis).
-public enum ViolationKind { Invariant, Assertion, Deadlock, Error, None }
+/// <see cref="Kernel"/> and <see cref="Refinement"/> come from the refinement checker: a
+/// memory-safety violation or kernel assertion in the reference model (property: its kind, e.g.
+/// UseAfterFree), and a reference step the spec does not allow or a heap with no spec state.
+public enum ViolationKind { Invariant, Assertion, Deadlock, Error, None, Kernel, Refinement }
 
 /// A property that failed: an invariant (with the failed conjunct), an assertion inside an
 /// action, a deadlock, or a run-time error of the spec.
@@ -23,6 +26,8 @@ public sealed record Violation(ViolationKind Kind, string Property, string Messa
         ViolationKind.Assertion => "assertion",
         ViolationKind.Deadlock => "deadlock",
         ViolationKind.None => "none",
+        ViolationKind.Kernel => "kernel",
+        ViolationKind.Refinement => "refinement",
         _ => "error",
     };
 
@@ -33,6 +38,8 @@ public sealed record Violation(ViolationKind Kind, string Property, string Messa
         "deadlock" => ViolationKind.Deadlock,
         "error" => ViolationKind.Error,
         "none" => ViolationKind.None,
+        "kernel" => ViolationKind.Kernel,
+        "refinement" => ViolationKind.Refinement,
         _ => null,
     };
 
@@ -54,8 +61,10 @@ public sealed record Violation(ViolationKind Kind, string Property, string Messa
 }
 
 /// One step of a trace: the action that led here and the state. The first step's label is null,
-/// or the `init` label when the initial state came from choices.
-public sealed record TraceStep(StepLabel? Label, EquatableArray<(string Name, Value Value)> State);
+/// or the `init` label when the initial state came from choices. <see cref="Kernel"/> is the
+/// reference model's view of the step in refinement traces (outcome, kernel functions called,
+/// heap dump); null elsewhere.
+public sealed record TraceStep(StepLabel? Label, EquatableArray<(string Name, Value Value)> State, string? Kernel = null);
 
 /// The one trace type every engine returns: the states from an initial state, the step labels,
 /// and the violation at the end. <see cref="FailingStep"/> is set when the violation happened

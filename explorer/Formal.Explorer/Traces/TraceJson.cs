@@ -39,13 +39,13 @@ public static class TraceJson
         w.WriteNumber("length", t.Length);
         w.WritePropertyName("trace");
         w.WriteStartArray();
-        foreach (var step in t.Steps) WriteStep(w, step.Label, step.State);
-        if (t.FailingStep is { } f) WriteStep(w, f, null);
+        foreach (var step in t.Steps) WriteStep(w, step.Label, step.State, step.Kernel);
+        if (t.FailingStep is { } f) WriteStep(w, f, null, null);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private static void WriteStep(Utf8JsonWriter w, StepLabel? label, IReadOnlyList<(string Name, Value Value)>? state)
+    private static void WriteStep(Utf8JsonWriter w, StepLabel? label, IReadOnlyList<(string Name, Value Value)>? state, string? kernel)
     {
         w.WriteStartObject();
         w.WriteString("action", label?.Action ?? "init");
@@ -69,6 +69,7 @@ public static class TraceJson
             }
             w.WriteEndObject();
         }
+        if (kernel is not null) w.WriteString("kernel", kernel);
         w.WritePropertyName("state");
         if (state is null) w.WriteNullValue();
         else

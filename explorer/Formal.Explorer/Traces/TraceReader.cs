@@ -100,7 +100,8 @@ public static class TraceReader
             }
             foreach (var (key, span, _) in so.Members)
                 if (!ir.Vars.Any(x => x.Name == key)) diags.Error(span, $"'{key}' is not a variable of spec {ir.Name}{Suggest.Hint(key, ir.Vars.Select(x => x.Name))}");
-            result.Add(new TraceStep(i == 0 && label is { Choices.Count: 0 } ? null : label, EquatableArray<(string, Value)>.From(vars)));
+            result.Add(new TraceStep(i == 0 && label is { Choices.Count: 0 } ? null : label, EquatableArray<(string, Value)>.From(vars),
+                s.Get("kernel") is JString kernel ? kernel.Value : null));
         }
         if (violation is null || diags.Items.Count(d => d.Severity == Severity.Error) > before) return null;
         return new Trace(ir.Name, raw.File, ir.Config, EquatableArray<TraceStep>.From(result), violation, failing, ir.Constants);
@@ -112,7 +113,7 @@ public static class TraceReader
         ViolationKind? kind = kindNode is JString ks ? Violation.Parse(ks.Value) : null;
         if (kind is null)
         {
-            diags.Error(kindNode?.Span ?? v.Span, "\"kind\" must be one of invariant, assertion, deadlock, error, none");
+            diags.Error(kindNode?.Span ?? v.Span, "\"kind\" must be one of invariant, assertion, deadlock, error, kernel, refinement, none");
             return null;
         }
         string property = v.Get("property") is JString p ? p.Value : "";

@@ -32,6 +32,33 @@ public sealed class SpecTransitionSystem : ITransitionSystem
     /// Evaluates the spec's <see cref="SpecIr.Queries"/> on packed states.
     public QueryEvaluator NewQueryEvaluator() => new(Compiled);
 
+    /// Answers questions about packed states built outside the generator (one per thread).
+    public StateInspector NewInspector() => new(this);
+
+    /// Packs a state given as decoded variable values (the inverse of <see cref="Decode"/>).
+    /// A variable left out takes its zero value. Null with <paramref name="error"/> set when a
+    /// name is unknown or a value does not fit its type.
+    public ulong[]? Encode(IReadOnlyList<(string Name, Value Value)> vars, out string? error)
+    {
+        var layout = Compiled.Layout;
+        var slots = (long[])layout.Defaults.Clone();
+        foreach (var (name, value) in vars)
+        {
+            var v = Ir.Vars.FirstOrDefault(x => x.Name == name);
+            if (v is null)
+            {
+                error = $"the spec has no variable {name}";
+                return null;
+            }
+            error = ValueEncoder.Encode(v.Type, value, slots.AsSpan(layout.VarOffsets[v.Index], TypeOps.Width(v.Type)), name);
+            if (error is not null) return null;
+        }
+        error = null;
+        var words = new ulong[layout.Words];
+        layout.Pack(slots, words);
+        return words;
+    }
+
     public IReadOnlyList<(string Name, Value Value)> Decode(ReadOnlySpan<ulong> state)
     {
         var slots = new long[Compiled.Layout.Slots];

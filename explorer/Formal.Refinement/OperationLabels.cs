@@ -1,0 +1,61 @@
+using System.Globalization;
+using Formal.Reference;
+using Formal.Spec.Runtime;
+using Formal.Spec.Types;
+
+namespace Formal.Refinement;
+
+/// Reference operations as spec step labels and back. The vocabularies are the same by design
+/// (reference/README.md): `mprotect(p0, 0, 1, r)` is the spec's `mprotect(proc=Proc0, start=0,
+/// end=1, prot=r)`; `inject(avc)` is the spec's `inject(kind=avc)`, a stutter.
+public static class OperationLabels
+{
+    /// The label's identity for matching spec successors: action and parameter values.
+    public static string Key(StepLabel label) =>
+        label.Action + "(" + string.Join(",", label.Params.Select(p => p.Value.Show())) + ")";
+
+    public static StepLabel Label(Operation op)
+    {
+        static (string, Value) P(int pid) => ("proc", new VObj("Proc", pid));
+        static (string, Value) I(string name, long v) => (name, new VInt(v));
+        static (string, Value) Prot(Prot p) => ("prot", new VEnum("Prot", ProtText.Format(p), (int)p));
+        (string, Value)[] ps = op switch
+        {
+            MmapOp o => [P(o.Pid), I("start", o.Start), I("end", o.End), Prot(o.Prot)],
+            MunmapOp o => [P(o.Pid), I("start", o.Start), I("end", o.End)],
+            MprotectOp o => [P(o.Pid), I("start", o.Start), I("end", o.End), Prot(o.Prot)],
+            MadviseOp o => [P(o.Pid), I("start", o.Start), I("end", o.End), ("advice", new VEnum("Advice", Operation.FormatAdvice(o.Advice), (int)o.Advice))],
+            MremapOp o => [P(o.Pid), I("start", o.Start), I("end", o.End), I("newstart", o.NewStart), ("dontunmap", new VBool(o.DontUnmap))],
+            WriteOp o => [P(o.Pid), I("addr", o.Addr)],
+            ReadOp o => [P(o.Pid), I("addr", o.Addr)],
+            RmapWalkOp o => [P(o.Pid), I("addr", o.Addr)],
+            ForkOp o => [P(o.Pid)],
+            ExitOp o => [P(o.Pid)],
+            InjectOp o => [("kind", new VEnum("AllocKind", SpecAllocKind(o.Kind), (int)o.Kind))],
+            _ => [],
+        };
+        return new StepLabel(op.Name, EquatableArray<(string, Value)>.From(ps), default);
+    }
+
+    /// The spec's names of the allocation kinds: `vma` is taken by a variable there.
+    private static string SpecAllocKind(AllocKind k) => k == AllocKind.Vma ? "vm_area" : Operation.FormatAllocKind(k);
+
+    /// The reference operation a spec label stands for (scenarios replayed against rule sets);
+    /// null with <paramref name="error"/> when the label is not one of the shared vocabulary.
+    public static Operation? ToOperation(StepLabel label, out string? error)
+    {
+        var text = label.Action + "(" + string.Join(", ", label.Params.Select(p => p.Value switch
+        {
+            VObj { Pool: "Proc" } o => "p" + o.Index.ToString(CultureInfo.InvariantCulture),
+            VEnum { Type: "AllocKind", Name: "vm_area" } => "vma",
+            var v => v.Show(),
+        })) + ")";
+        if (OperationParser.TryParse(text, out var op, out var why))
+        {
+            error = null;
+            return op;
+        }
+        error = $"{text} is not an operation of the reference model: {why}";
+        return null;
+    }
+}
