@@ -167,6 +167,14 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         return null;
     }
 
+    public InvariantFailure? CheckInvariants(ReadOnlySpan<ulong> packed)
+    {
+        if (_spec.Invariants.Length == 0) return null;
+        int w = _spec.Layout.Slots;
+        _spec.Layout.Unpack(packed, _m.M.AsSpan(w, w));
+        return CheckInvariants();
+    }
+
     public StepLabel CurrentLabel()
     {
         if (_m.ActionIndex < 0)

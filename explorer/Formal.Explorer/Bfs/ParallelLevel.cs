@@ -1,0 +1,163 @@
+using Formal.Spec.Runtime;
+
+namespace Formal.Explorer.Bfs;
+
+/// Expands one BFS level on several threads with exactly the outcome of
+/// <see cref="SequentialLevel"/>. Three phases, separated by barriers:
+/// 1. Workers claim chunks of the frontier in increasing order and expand them; a successor
+///    whose fingerprint is not in the seen set becomes a candidate, filed under its chunk and
+///    under the partition of the seen set it belongs to (shard mod workers).
+/// 2. Worker p inserts its partition's candidates chunk by chunk, in generation order, so the
+///    first insertion of a fingerprint is its smallest (parent, ordinal) key: exactly the
+///    successor the sequential search would have made the new state. Only p writes those
+///    shards, so no locks are needed. New states are checked against the invariants here.
+/// 3. The calling thread merges each chunk's new states by key and numbers them: parents,
+///    ordinals and the next frontier come out as the sequential search would produce them.
+/// A level in which anything is reported (assertion, run-time error, deadlock, invariant) is
+/// rolled back and redone by the sequential expander, so the reported violation, its trace
+/// and the counts at the stop are the sequential ones.
+internal sealed class ParallelLevel : IDisposable
+{
+    private readonly BfsState _st;
+    private readonly SequentialLevel _fallback;
+    private readonly WorkerPool _pool;
+    private readonly ChunkExpander[] _workers;
+    private readonly List<ChunkOutput> _chunks = new();
+    private readonly int _words;
+    private readonly int[] _cursor;
+
+    private StateBuffer _frontier = null!;
+    private RunClock _clock = null!;
+    private int _depth;
+    private int _chunkSize, _chunkCount, _claimed, _done;
+    private volatile bool _stop, _event, _violation;
+
+    public ParallelLevel(BfsState st, ITransitionSystem ts, int workers, bool checkDeadlock, SequentialLevel fallback)
+    {
+        _st = st;
+        _fallback = fallback;
+        _words = ts.StateWords;
+        _pool = new WorkerPool(workers);
+        _workers = new ChunkExpander[workers];
+        for (int w = 0; w < workers; w++) _workers[w] = new ChunkExpander(ts.NewGenerator(), st.Seen, workers, checkDeadlock);
+        _cursor = new int[workers];
+    }
+
+    public long Bytes
+    {
+        get
+        {
+            long n = 0;
+            foreach (var c in _chunks) n += c.Bytes;
+            return n;
+        }
+    }
+
+    public int Expand(StateBuffer current, int levelBase, int levelOfNew, StateBuffer next, RunClock clock, int depth)
+    {
+        int workers = _pool.Count;
+        _frontier = current;
+        _clock = clock;
+        _depth = depth;
+        // Enough chunks per worker to balance uneven parents, few enough to amortise claiming.
+        _chunkSize = Math.Clamp(current.Count / (workers * 32), 1, 2048);
+        _chunkCount = (current.Count + _chunkSize - 1) / _chunkSize;
+        while (_chunks.Count < _chunkCount) _chunks.Add(new ChunkOutput(workers, _words));
+        _claimed = 0;
+        _stop = _event = _violation = false;
+
+        _pool.Run(ExpandChunks);
+        if (_event) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: false);
+        _done = Math.Min(_claimed, _chunkCount);
+        _pool.Run(InsertCandidates);
+        if (_violation) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: true);
+        Number(levelBase, next);
+        return _stop ? Math.Min(current.Count, _done * _chunkSize) : current.Count;
+    }
+
+    private void ExpandChunks(int w)
+    {
+        var ex = _workers[w];
+        while (!_stop && !_event)
+        {
+            int c = Interlocked.Increment(ref _claimed) - 1;
+            if (c >= _chunkCount) return;
+            int from = c * _chunkSize;
+            var output = _chunks[c];
+            ex.Expand(_frontier, from, Math.Min(_frontier.Count, from + _chunkSize), output);
+            if (output.Event) _event = true;
+            // Only worker 0 (the caller's thread) reports progress and watches the limits.
+            if (w == 0 && _clock.Poll(_st, _depth, _frontier.Count - from)) _stop = true;
+        }
+    }
+
+    private void InsertCandidates(int p)
+    {
+        var gen = _workers[p].Generator;
+        var seen = _st.Seen;
+        for (int c = 0; c < _done; c++)
+        {
+            var list = _chunks[c].Parts[p];
+            for (int k = 0; k < list.Count; k++)
+            {
+                if (!seen.Add(list.Fp(k))) continue;
+                list.AddWin(k);
+                if (_violation) continue;
+                try
+                {
+                    if (gen.CheckInvariants(list.State(k)) is not null) _violation = true;
+                }
+                catch (EvalError)
+                {
+                    _violation = true;
+                }
+            }
+        }
+    }
+
+    /// Numbers the new states chunk by chunk, merging the partitions' winners by key.
+    private void Number(int levelBase, StateBuffer next)
+    {
+        var parts = _chunks.Count > 0 ? _chunks[0].Parts.Length : 0;
+        for (int c = 0; c < _done; c++)
+        {
+            var chunk = _chunks[c];
+            _st.Generated += chunk.Generated;
+            foreach (var (pool, n) in chunk.BoundHits) _st.BoundHits[pool] = _st.BoundHits.GetValueOrDefault(pool) + n;
+            Array.Clear(_cursor);
+            while (true)
+            {
+                int best = -1;
+                long bestKey = long.MaxValue;
+                for (int p = 0; p < parts; p++)
+                {
+                    var list = chunk.Parts[p];
+                    if (_cursor[p] < list.WinCount && list.Key(list.Win(_cursor[p])) < bestKey)
+                    {
+                        best = p;
+                        bestKey = list.Key(list.Win(_cursor[p]));
+                    }
+                }
+                if (best < 0) break;
+                var from = chunk.Parts[best];
+                int k = from.Win(_cursor[best]++);
+                _st.Parent.Add(levelBase + (int)(bestKey >> 32));
+                _st.Ordinal.Add((int)bestKey);
+                next.Add(from.State(k));
+            }
+        }
+    }
+
+    /// Undoes this level's insertions and expands it again sequentially.
+    private int Redo(StateBuffer current, int levelBase, int levelOfNew, StateBuffer next, RunClock clock, int depth, bool inserted)
+    {
+        if (inserted)
+            for (int c = 0; c < _done; c++)
+                foreach (var list in _chunks[c].Parts)
+                    for (int k = 0; k < list.WinCount; k++) _st.Seen.Remove(list.Fp(list.Win(k)));
+        next.Clear();
+        return _fallback.Expand(current, levelBase, levelOfNew, next, clock, depth);
+    }
+
+    public void Dispose() => _pool.Dispose();
+}
