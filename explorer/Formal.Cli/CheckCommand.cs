@@ -26,7 +26,7 @@ public static class CheckCommand
         new("--invariant", true, "check only this invariant or lemma (repeatable)", Repeatable: true, ValueName: "NAME"),
         new("--no-invariants", false, "check no invariants (assertions, errors and deadlocks still count)"),
         new("--workers", true, "threads expanding each BFS level (default: the number of cores; results do not depend on it)", ValueName: "N"),
-        new("--memory", true, "stop cleanly (inconclusive) when the managed heap reaches this size, e.g. 2G", ValueName: "SIZE"),
+        new("--memory", true, "stop cleanly (inconclusive) when the managed heap plus the seen set reach this size, e.g. 2G", ValueName: "SIZE"),
         new("--json", true, "write a machine-readable summary", ValueName: "FILE"),
         new("--trace", true, "write the counterexample in the project's trace format", ValueName: "FILE"),
         new("--quiet", false, "print only the result line and errors"),
@@ -118,6 +118,8 @@ public static class CheckCommand
                 $"Finished in {st.ElapsedSeconds:F2} s ({st.DistinctPerSecond:N0} distinct states/s, {st.GeneratedPerSecond:N0} generated/s, {st.Workers} worker{(st.Workers == 1 ? "" : "s")})."));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Memory: seen set {ByteSize.Format(st.SeenSetBytes)} ({st.SeenBytesPerState:F1} bytes/state), with parents and queues {ByteSize.Format(st.TotalBytes)} ({st.TotalBytesPerState:F1} bytes/state)."));
+            if (Environment.GetEnvironmentVariable("FORMAL_PHASES") is not null && st.PhaseSeconds is { } ph)
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Phases: expand {ph[0]:F2} s, insert {ph[1]:F2} s, number {ph[2]:F2} s, redo {ph[3]:F2} s."));
             if (st.Collision is { } col)
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Fingerprint collision probability: calculated (optimistic) {col.Optimistic:0.0E+0}, based on the actual fingerprints {(col.Observed is { } o ? o.ToString("0.0E+0", CultureInfo.InvariantCulture) : "n/a")}."));

@@ -20,7 +20,7 @@ public class SeenSetTests
     public void Adds_once_finds_what_it_holds_and_nothing_else()
     {
         var fps = Fingerprints(200_000, 1);
-        var set = new SeenSet();
+        using var set = new SeenSet();
         foreach (var fp in fps.Take(150_000)) Assert.True(set.Add(fp));
         foreach (var fp in fps.Take(150_000)) Assert.False(set.Add(fp));
         Assert.Equal(150_000, set.Count);
@@ -33,7 +33,7 @@ public class SeenSetTests
     {
         // Few shards' worth of clustered values so that probe runs are long and wrap around.
         var fps = Fingerprints(50_000, 2);
-        var set = new SeenSet();
+        using var set = new SeenSet();
         foreach (var fp in fps) set.Add(fp);
         var removed = fps.Where((_, i) => i % 3 == 0).ToHashSet();
         foreach (var fp in removed) set.Remove(fp);
@@ -46,7 +46,7 @@ public class SeenSetTests
     [Fact]
     public void Stays_between_10_and_16_bytes_per_state_once_past_its_initial_size()
     {
-        var set = new SeenSet();
+        using var set = new SeenSet();
         var fps = Fingerprints(1_000_000, 3);
         for (int i = 0; i < fps.Length; i++)
         {
@@ -64,7 +64,7 @@ public class SeenSetTests
     {
         // n (g - n) / 2^64 for n = 2^20 distinct of g = 2^21 generated: 2^40 / 2^64 = 2^-24.
         Assert.Equal(Math.Pow(2, -24), Collision.OptimisticOf(1 << 20, 1 << 21), 12);
-        var set = new SeenSet();
+        using var set = new SeenSet();
         // The two closest fingerprints are 1000 apart, in different shards' neighbourhoods too.
         foreach (var fp in new ulong[] { 5_000_000, 5_001_000, 1UL << 62, (1UL << 62) + 7_000, ulong.MaxValue - 3_000_000 }) set.Add(fp);
         var c = Collision.Of(set, 10);

@@ -22,7 +22,7 @@ public sealed class BfsExplorer
     public ExploreResult Run()
     {
         var clock = new RunClock(_options);
-        var st = new BfsState();
+        using var st = new BfsState();
         bool checkDeadlock = _options.CheckDeadlock ?? _ts.CheckDeadlock;
         int workers = _options.Observer is null ? Math.Max(1, _options.Workers) : 1;
         var seq = new SequentialLevel(st, _ts.NewGenerator(), checkDeadlock, _options.Observer);
@@ -70,6 +70,7 @@ public sealed class BfsExplorer
         {
             ElapsedSeconds = elapsed,
             Collision = _options.CollisionEstimate ? Collision.Of(st.Seen, st.Generated) : null,
+            PhaseSeconds = parallel?.PhaseSeconds,
         };
         if (st.Violation is not null)
         {

@@ -7,7 +7,7 @@ namespace Formal.Explorer.Bfs;
 /// successor ordinal (state i is the ordinal-th successor of state parent[i]), counts, and the
 /// first violation. Shared by the sequential and the parallel level expanders, which leave it
 /// in exactly the same condition after every level.
-internal sealed class BfsState
+internal sealed class BfsState : IDisposable
 {
     public readonly SeenSet Seen = new();
     public readonly IntList Parent = new();
@@ -20,4 +20,6 @@ internal sealed class BfsState
     public int ViolationLevel;
     public bool ViolationInStep;
     public StepLabel? FailingStep;
+
+    public void Dispose() => Seen.Dispose();
 }

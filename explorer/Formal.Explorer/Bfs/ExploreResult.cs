@@ -14,6 +14,8 @@ public sealed record ExploreStats(long Generated, long Distinct, int Depth, long
     public long TotalBytes { get; init; }
     public int Workers { get; init; } = 1;
     public Collision? Collision { get; init; }
+    /// Parallel runs: seconds in expanding, inserting, numbering, and sequential redos of levels.
+    public double[]? PhaseSeconds { get; init; }
 
     public double DistinctPerSecond => ElapsedSeconds > 0 ? Distinct / ElapsedSeconds : 0;
     public double GeneratedPerSecond => ElapsedSeconds > 0 ? Generated / ElapsedSeconds : 0;
@@ -33,7 +35,8 @@ public sealed record ExploreOptions
     public int? MaxDepth { get; init; }
     /// Stop (inconclusive, with the statistics so far) after this long.
     public TimeSpan? TimeLimit { get; init; }
-    /// Stop (inconclusive, with the statistics so far) once the managed heap holds this many bytes.
+    /// Stop (inconclusive, with the statistics so far) once the managed heap and the seen set
+    /// (native memory) hold this many bytes.
     public long? MemoryBudget { get; init; }
     public bool? CheckDeadlock { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);

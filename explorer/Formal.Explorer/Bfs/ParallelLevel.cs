@@ -26,6 +26,9 @@ internal sealed class ParallelLevel : IDisposable
     private readonly int _words;
     private readonly int[] _cursor;
 
+    // How far ahead of the insertion the seen-set slots are prefetched (misses in flight).
+    private const int Lookahead = 16;
+    private readonly System.Diagnostics.Stopwatch _phase = new();
     private StateBuffer _frontier = null!;
     private RunClock _clock = null!;
     private int _depth;
@@ -39,9 +42,12 @@ internal sealed class ParallelLevel : IDisposable
         _words = ts.StateWords;
         _pool = new WorkerPool(workers);
         _workers = new ChunkExpander[workers];
-        for (int w = 0; w < workers; w++) _workers[w] = new ChunkExpander(ts.NewGenerator(), st.Seen, workers, checkDeadlock);
+        for (int w = 0; w < workers; w++) _workers[w] = new ChunkExpander(ts.NewGenerator(), st.Seen, workers, checkDeadlock, _words);
         _cursor = new int[workers];
     }
+
+    /// Wall-clock seconds spent in phases 1, 2 and 3 and in sequential redos (for `formal bench`).
+    public double[] PhaseSeconds { get; } = new double[4];
 
     public long Bytes
     {
@@ -66,12 +72,12 @@ internal sealed class ParallelLevel : IDisposable
         _claimed = 0;
         _stop = _event = _violation = false;
 
-        _pool.Run(ExpandChunks);
+        Timed(0, () => _pool.Run(ExpandChunks));
         if (_event) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: false);
         _done = Math.Min(_claimed, _chunkCount);
-        _pool.Run(InsertCandidates);
+        Timed(1, () => _pool.Run(InsertCandidates));
         if (_violation) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: true);
-        Number(levelBase, next);
+        Timed(2, () => Number(levelBase, next));
         return _stop ? Math.Min(current.Count, _done * _chunkSize) : current.Count;
     }
 
@@ -98,8 +104,11 @@ internal sealed class ParallelLevel : IDisposable
         for (int c = 0; c < _done; c++)
         {
             var list = _chunks[c].Parts[p];
-            for (int k = 0; k < list.Count; k++)
+            int n = list.Count;
+            for (int k = 0; k < Math.Min(n, Lookahead); k++) seen.Prefetch(list.Fp(k));
+            for (int k = 0; k < n; k++)
             {
+                if (k + Lookahead < n) seen.Prefetch(list.Fp(k + Lookahead));
                 if (!seen.Add(list.Fp(k))) continue;
                 list.AddWin(k);
                 if (_violation) continue;
@@ -156,7 +165,16 @@ internal sealed class ParallelLevel : IDisposable
                 foreach (var list in _chunks[c].Parts)
                     for (int k = 0; k < list.WinCount; k++) _st.Seen.Remove(list.Fp(list.Win(k)));
         next.Clear();
-        return _fallback.Expand(current, levelBase, levelOfNew, next, clock, depth);
+        int expanded = 0;
+        Timed(3, () => expanded = _fallback.Expand(current, levelBase, levelOfNew, next, clock, depth));
+        return expanded;
+    }
+
+    private void Timed(int phase, Action work)
+    {
+        _phase.Restart();
+        work();
+        PhaseSeconds[phase] += _phase.Elapsed.TotalSeconds;
     }
 
     public void Dispose() => _pool.Dispose();

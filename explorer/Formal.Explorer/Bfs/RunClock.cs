@@ -35,7 +35,8 @@ internal sealed class RunClock(ExploreOptions options)
         }
         if (options.MemoryBudget is { } budget)
         {
-            long used = GC.GetTotalMemory(false);
+            // The seen set lives outside the managed heap.
+            long used = GC.GetTotalMemory(false) + st.Seen.Bytes;
             if (used >= budget)
             {
                 _memoryAtStop = used;
