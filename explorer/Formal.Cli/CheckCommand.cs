@@ -215,6 +215,13 @@ public static class CheckCommand
                 w.WriteNumber("workers", s.Workers);
                 w.WriteNumber("seen_set_bytes", s.SeenSetBytes);
                 w.WriteNumber("total_bytes", s.TotalBytes);
+                // Whole-process figures for `formal bench` (the peak includes the runtime itself).
+                using (var self = System.Diagnostics.Process.GetCurrentProcess())
+                {
+                    w.WriteNumber("peak_working_set_bytes", self.PeakWorkingSet64);
+                    w.WriteNumber("cpu_s", Math.Round(self.TotalProcessorTime.TotalSeconds, 3));
+                }
+                w.WriteNumber("peak_managed_bytes", s.PeakManagedBytes);
                 if (s.Collision is { } col)
                 {
                     w.WritePropertyName("collision_probability");

@@ -13,6 +13,8 @@ public sealed record ExploreStats(long Generated, long Distinct, int Depth, long
 {
     public long TotalBytes { get; init; }
     public int Workers { get; init; } = 1;
+    /// The largest managed heap sampled during the search (the seen set is outside it).
+    public long PeakManagedBytes { get; init; }
     public Collision? Collision { get; init; }
     /// Parallel runs: seconds in expanding, inserting, numbering, and sequential redos of levels.
     public double[]? PhaseSeconds { get; init; }
@@ -43,6 +45,8 @@ public sealed record ExploreOptions
     public Action<ExploreStats>? Progress { get; init; }
     /// Threads expanding each BFS level (1: the sequential engine). Results do not depend on it.
     public int Workers { get; init; } = 1;
+    /// The largest managed heap sampled during the search (the seen set is outside it).
+    public long PeakManagedBytes { get; init; }
     /// Estimate the fingerprint-collision probability at the end (sorts the fingerprints).
     public bool CollisionEstimate { get; init; } = true;
 

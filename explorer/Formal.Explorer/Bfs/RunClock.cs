@@ -19,9 +19,14 @@ internal sealed class RunClock(ExploreOptions options)
     public Func<BfsState, int, long, ExploreStats>? Snapshot { get; set; }
 
     /// Reports progress when due; true when a limit is reached (the search must stop).
+    /// The largest managed heap seen at a poll (GC.GetTotalMemory, without collecting).
+    public long PeakManagedBytes { get; private set; }
+
     public bool Poll(BfsState st, int depth, long queue)
     {
         if (Limit is not null) return true;
+        long managed = GC.GetTotalMemory(false);
+        if (managed > PeakManagedBytes) PeakManagedBytes = managed;
         var now = _sw.Elapsed;
         if (options.Progress is { } progress && Snapshot is { } snap && now - _lastProgress >= options.ProgressInterval)
         {
@@ -36,7 +41,7 @@ internal sealed class RunClock(ExploreOptions options)
         if (options.MemoryBudget is { } budget)
         {
             // The seen set lives outside the managed heap.
-            long used = GC.GetTotalMemory(false) + st.Seen.Bytes;
+            long used = managed + st.Seen.Bytes;
             if (used >= budget)
             {
                 _memoryAtStop = used;
