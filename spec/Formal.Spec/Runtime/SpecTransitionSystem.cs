@@ -50,7 +50,13 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private ulong _currentCanonical;
     // Canonical fingerprints of recently generated states, by the fingerprint of the state
     // itself: the same successor is generated again and again, canonicalizing it once suffices.
-    private readonly ulong[] _cacheKey = new ulong[1 << 14], _cacheValue = new ulong[1 << 14];
+    // The cache starts small (replays and shrinking make many short-lived generators) and grows
+    // with the misses: on anon_vma's default configuration 2^20 entries (16 MiB) cut the
+    // canonicalizations from 1.7 million to 0.6 million and the run's CPU time by a quarter.
+    private const int MinCacheBits = 14, MaxCacheBits = 20;
+    private int _cacheBits = MinCacheBits;
+    private long _cacheMisses;
+    private ulong[] _cacheKey = new ulong[1 << MinCacheBits], _cacheValue = new ulong[1 << MinCacheBits];
     private IStateVisitor _visitor = null!;
 
     public SpecGenerator(SpecTransitionSystem ts)
@@ -144,8 +150,16 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         bool self = _packed.AsSpan().SequenceEqual(_current);
         if (self && _currentCanonical != 0) return _currentCanonical;
         ulong fp = Fingerprint.Of(_packed);
-        int slot = (int)(fp >> 50);
+        int slot = (int)(fp >> (64 - _cacheBits));
         if (_cacheKey[slot] == fp) return _cacheValue[slot];
+        if (++_cacheMisses > (4L << _cacheBits) && _cacheBits < MaxCacheBits)
+        {
+            _cacheBits++;
+            _cacheMisses = 0;
+            _cacheKey = new ulong[1 << _cacheBits];
+            _cacheValue = new ulong[1 << _cacheBits];
+            slot = (int)(fp >> (64 - _cacheBits));
+        }
         _canon!.Canonicalize(work, _canonical);
         ulong canonical = Fingerprint.Of(_canonical);
         _cacheKey[slot] = fp;
