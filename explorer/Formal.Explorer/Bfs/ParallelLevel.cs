@@ -11,8 +11,9 @@ namespace Formal.Explorer.Bfs;
 ///    first insertion of a fingerprint is its smallest (parent, ordinal) key: exactly the
 ///    successor the sequential search would have made the new state. Only p writes those
 ///    shards, so no locks are needed. New states are checked against the invariants here.
-/// 3. The calling thread merges each chunk's new states by key and numbers them: parents,
-///    ordinals and the next frontier come out as the sequential search would produce them.
+/// 3. Each chunk's new states are merged by key and numbered from the chunk's first number (a
+///    prefix sum): parents, ordinals and the next frontier come out as the sequential search
+///    would produce them.
 /// A level in which anything is reported (assertion, run-time error, deadlock, invariant) is
 /// rolled back and redone by the sequential expander, so the reported violation, its trace
 /// and the counts at the stop are the sequential ones.
@@ -24,7 +25,10 @@ internal sealed class ParallelLevel : IDisposable
     private readonly ChunkExpander[] _workers;
     private readonly List<ChunkOutput> _chunks = new();
     private readonly int _words;
-    private readonly int[] _cursor;
+    private readonly int[][] _cursors;
+    private int[] _offsets = new int[1];
+    private int _numberBase, _stateBase, _nextBase;
+    private StateBuffer _next = null!;
 
     // How far ahead of the insertion the seen-set slots are prefetched (misses in flight).
     private const int Lookahead = 16;
@@ -43,7 +47,8 @@ internal sealed class ParallelLevel : IDisposable
         _pool = new WorkerPool(workers);
         _workers = new ChunkExpander[workers];
         for (int w = 0; w < workers; w++) _workers[w] = new ChunkExpander(ts.NewGenerator(), st.Seen, workers, checkDeadlock, _words);
-        _cursor = new int[workers];
+        _cursors = new int[workers][];
+        for (int w = 0; w < workers; w++) _cursors[w] = new int[workers];
     }
 
     /// Wall-clock seconds spent in phases 1, 2 and 3 and in sequential redos (for `formal bench`).
@@ -124,35 +129,57 @@ internal sealed class ParallelLevel : IDisposable
         }
     }
 
-    /// Numbers the new states chunk by chunk, merging the partitions' winners by key.
+    /// Numbers the new states: chunk by chunk (prefix sums give each chunk its first number),
+    /// merging the partitions' winners of a chunk by key; the chunks are spread over the workers.
     private void Number(int levelBase, StateBuffer next)
     {
-        var parts = _chunks.Count > 0 ? _chunks[0].Parts.Length : 0;
+        if (_offsets.Length < _done + 1) _offsets = new int[_done + 1];
         for (int c = 0; c < _done; c++)
         {
             var chunk = _chunks[c];
             _st.Generated += chunk.Generated;
             foreach (var (pool, n) in chunk.BoundHits) _st.BoundHits[pool] = _st.BoundHits.GetValueOrDefault(pool) + n;
-            Array.Clear(_cursor);
-            while (true)
+            int wins = 0;
+            foreach (var part in chunk.Parts) wins += part.WinCount;
+            _offsets[c + 1] = _offsets[c] + wins;
+        }
+        int total = _offsets[_done];
+        _numberBase = levelBase;
+        _stateBase = _st.Parent.Reserve(total);
+        _st.Ordinal.Reserve(total);
+        _nextBase = next.Reserve(total);
+        _next = next;
+        _claimed = 0;
+        _pool.Run(NumberChunks);
+    }
+
+    private void NumberChunks(int w)
+    {
+        var cursor = _cursors[w];
+        while (true)
+        {
+            int c = Interlocked.Increment(ref _claimed) - 1;
+            if (c >= _done) return;
+            var parts = _chunks[c].Parts;
+            Array.Clear(cursor);
+            for (int at = _offsets[c]; at < _offsets[c + 1]; at++)
             {
                 int best = -1;
                 long bestKey = long.MaxValue;
-                for (int p = 0; p < parts; p++)
+                for (int p = 0; p < parts.Length; p++)
                 {
-                    var list = chunk.Parts[p];
-                    if (_cursor[p] < list.WinCount && list.Key(list.Win(_cursor[p])) < bestKey)
+                    var list = parts[p];
+                    if (cursor[p] < list.WinCount && list.Key(list.Win(cursor[p])) < bestKey)
                     {
                         best = p;
-                        bestKey = list.Key(list.Win(_cursor[p]));
+                        bestKey = list.Key(list.Win(cursor[p]));
                     }
                 }
-                if (best < 0) break;
-                var from = chunk.Parts[best];
-                int k = from.Win(_cursor[best]++);
-                _st.Parent.Add(levelBase + (int)(bestKey >> 32));
-                _st.Ordinal.Add((int)bestKey);
-                next.Add(from.State(k));
+                var from = parts[best];
+                int k = from.Win(cursor[best]++);
+                _st.Parent.Set(_stateBase + at, _numberBase + (int)(bestKey >> 32));
+                _st.Ordinal.Set(_stateBase + at, (int)bestKey);
+                from.State(k).CopyTo(_next.Slot(_nextBase + at));
             }
         }
     }
