@@ -77,6 +77,14 @@ public class ExampleCountTests
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void Twelve_philosophers_match_the_oracle()
+    {
+        var r = ExplorerHarness.RunExample("philosophers", "bench");
+        Assert.Equal((4_165_553L, 25, 41_267_101L), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void Seven_counters_modulo_nine_have_4782969_states()
     {
         var r = ExplorerHarness.RunExample("counters", "bench");

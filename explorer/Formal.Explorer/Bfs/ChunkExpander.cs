@@ -11,6 +11,7 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
     // Successors wait here in batches so that their seen-set lookups can be prefetched together.
     private const int Batch = 32;
     private readonly Candidates _pending = new(words);
+    private readonly LocalFingerprints _local = new();
     private ChunkOutput _out = null!;
     private long _parentKey;
     private int _ordinal;
@@ -22,6 +23,7 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
         _out = output;
         output.Reset();
         _pending.Clear();
+        _local.Clear();
         for (int i = from; i < to; i++)
         {
             _parentKey = (long)i << 32;
@@ -47,7 +49,7 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
         for (int k = 0; k < n; k++)
         {
             ulong fp = _pending.Fp(k);
-            if (seen.Contains(fp)) continue;
+            if (seen.Contains(fp) || !_local.Add(fp)) continue;
             int part = partitions == 1 ? 0 : SeenSet.ShardOf(fp) % partitions;
             _out.Parts[part].Add(fp, _pending.Key(k), _pending.State(k));
         }
