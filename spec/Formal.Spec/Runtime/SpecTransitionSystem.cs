@@ -112,7 +112,9 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         int w = _spec.Layout.Slots;
         _spec.Layout.Unpack(state, _m.M.AsSpan(0, w));
         Array.Copy(_m.M, 0, _m.M, w, w);
-        state.CopyTo(_current);
+        // Packed afresh rather than copied, so that successors can be packed incrementally
+        // from it whatever unused bits the caller's words hold.
+        _spec.Layout.Pack(_m.M.AsSpan(w, w), _current);
         _currentCanonical = 0;
         var actions = _spec.Actions;
         try
@@ -135,7 +137,20 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     {
         var layout = _spec.Layout;
         var work = m.M.AsSpan(layout.Slots, layout.Slots);
-        layout.Pack(work, _packed);
+        if (m.ActionIndex < 0) layout.Pack(work, _packed);
+        else
+        {
+            // Every write to the working state is on the trail (emptied before each action),
+            // so the successor is the parent with the written slots re-encoded.
+            _current.CopyTo(_packed.AsSpan());
+            var trail = m.TrailEntries;
+            int lo = layout.Slots;
+            for (int k = 0; k < trail.Length; k += 2)
+            {
+                int off = (int)trail[k];
+                if ((uint)(off - lo) < (uint)lo) layout.PackSlot(off - lo, m.M[off], _packed);
+            }
+        }
         if (_canon is null)
         {
             _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
