@@ -112,10 +112,11 @@ internal sealed class StmtCompiler(ExprCompiler x)
                 return m => { m.Write(at, v(m)); k(m); };
             }
             var d = target.Dyn;
+            int off = target.Const;
             return m =>
             {
                 long value = v(m);
-                m.Write(d(m), value);
+                m.Write(d(m) + off, value);
                 k(m);
             };
         }
