@@ -20,7 +20,15 @@ internal readonly record struct Loc(int Const, CFn? Dyn)
     public static Loc At(int offset) => new(offset, null);
     public static Loc Of(CFn f) => new(0, f);
 
+    /// Set when <see cref="Dyn"/> is "a state map at a fixed offset indexed by a local", so that
+    /// readers and writers can do the indexing themselves, without calling <see cref="Dyn"/>.
+    public Indexed? ByLocal { get; init; }
+
     public Loc Plus(int delta) => this with { Const = Const + delta };
+
+    /// The offset of entry (local - Lo) of a map whose first entry is at Base, with Count
+    /// entries of Stride slots; a key outside the map is a run-time error.
+    internal sealed record Indexed(int Base, int KeySlot, long Lo, long Count, int Stride, SourceSpan KeySpan, Ty KeyTy);
 
     public CFn AsFn()
     {
@@ -96,6 +104,19 @@ internal sealed class ExprCompiler
                 {
                     int c = loc.Const;
                     return m => m.M[c];
+                }
+                if (loc.ByLocal is { } ix)
+                {
+                    int b = ix.Base + loc.Const, ks = ix.KeySlot, stride = ix.Stride;
+                    long lo = ix.Lo, n = ix.Count;
+                    var span = ix.KeySpan;
+                    var ty = ix.KeyTy;
+                    return m =>
+                    {
+                        long k = m.M[ks] - lo;
+                        if ((ulong)k >= (ulong)n) throw KeyError(span, k + lo, ty);
+                        return m.M[b + (int)k * stride];
+                    };
                 }
                 var d = loc.Dyn;
                 int off = loc.Const;
@@ -886,7 +907,7 @@ internal sealed class ExprCompiler
                         long k = m.M[keySlot] - lo;
                         if ((ulong)k >= (ulong)n) throw KeyError(keySpan, k + lo, keyTy);
                         return c + (int)k * stride;
-                    });
+                    }) with { ByLocal = new Loc.Indexed(c, keySlot, lo, n, stride, keySpan, keyTy) };
                 }
                 var key = S(ix.Key);
                 if (target.Dyn is null)

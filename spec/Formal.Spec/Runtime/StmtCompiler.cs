@@ -111,6 +111,19 @@ internal sealed class StmtCompiler(ExprCompiler x)
                 int at = target.Const;
                 return m => { m.Write(at, v(m)); k(m); };
             }
+            if (target.ByLocal is { } ix)
+            {
+                int b = ix.Base + target.Const, ks = ix.KeySlot, stride = ix.Stride;
+                long lo = ix.Lo, n = ix.Count;
+                var d0 = target.AsFn();
+                return m =>
+                {
+                    long value = v(m);
+                    long key = m.M[ks] - lo;
+                    m.Write((ulong)key < (ulong)n ? b + (int)key * stride : d0(m), value);
+                    k(m);
+                };
+            }
             var d = target.Dyn;
             int off = target.Const;
             return m =>
