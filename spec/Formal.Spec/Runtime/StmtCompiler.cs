@@ -148,6 +148,8 @@ internal sealed class StmtCompiler(ExprCompiler x)
     /// Computes every target location and value first (into temporaries), then writes.
     private Step Parallel(SParallelIr p, Step k)
     {
+        // One assignment computes its value before its target either way: no temporaries.
+        if (p.Assignments.Count == 1) return Assign(p.Assignments[0], k);
         var parts = new List<(CFn Target, Action<Machine> Compute, int Tmp, int Width)>();
         foreach (var a in p.Assignments)
         {
