@@ -27,6 +27,8 @@ public sealed class IntList
 
     public void Set(int i, int v) => _items[i] = v;
 
+    public void Truncate(int count) => Count = Math.Min(Count, count);
+
     public void Clear() => Count = 0;
 }
 

@@ -10,10 +10,10 @@ namespace Formal.Explorer.Bfs;
 /// 2. Worker p inserts its partition's candidates chunk by chunk, in generation order, so the
 ///    first insertion of a fingerprint is its smallest (parent, ordinal) key: exactly the
 ///    successor the sequential search would have made the new state. Only p writes those
-///    shards, so no locks are needed. New states are checked against the invariants here.
+///    shards, so no locks are needed.
 /// 3. Each chunk's new states are merged by key and numbered from the chunk's first number (a
 ///    prefix sum): parents, ordinals and the next frontier come out as the sequential search
-///    would produce them.
+///    would produce them. The new states are checked against the invariants here.
 /// A level in which anything is reported (assertion, run-time error, deadlock, invariant) is
 /// rolled back and redone by the sequential expander, so the reported violation, its trace
 /// and the counts at the stop are the sequential ones.
@@ -81,8 +81,15 @@ internal sealed class ParallelLevel : IDisposable
         if (_event) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: false);
         _done = Math.Min(_claimed, _chunkCount);
         Timed(1, () => _pool.Run(InsertCandidates));
-        if (_violation) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: true);
+        int stateCount = _st.Parent.Count;
         Timed(2, () => Number(levelBase, next));
+        if (_violation)
+        {
+            _st.Parent.Truncate(stateCount);
+            _st.Ordinal.Truncate(stateCount);
+            return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: true);
+        }
+        Commit();
         return _stop ? Math.Min(current.Count, _done * _chunkSize) : current.Count;
     }
 
@@ -104,7 +111,6 @@ internal sealed class ParallelLevel : IDisposable
 
     private void InsertCandidates(int p)
     {
-        var gen = _workers[p].Generator;
         var seen = _st.Seen;
         for (int c = 0; c < _done; c++)
         {
@@ -114,33 +120,22 @@ internal sealed class ParallelLevel : IDisposable
             for (int k = 0; k < n; k++)
             {
                 if (k + Lookahead < n) seen.Prefetch(list.Fp(k + Lookahead));
-                if (!seen.Add(list.Fp(k))) continue;
-                list.AddWin(k);
-                if (_violation) continue;
-                try
-                {
-                    if (gen.CheckInvariants(list.State(k)) is not null) _violation = true;
-                }
-                catch (EvalError)
-                {
-                    _violation = true;
-                }
+                if (seen.Add(list.Fp(k))) list.AddWin(k);
             }
         }
     }
 
     /// Numbers the new states: chunk by chunk (prefix sums give each chunk its first number),
-    /// merging the partitions' winners of a chunk by key; the chunks are spread over the workers.
+    /// merging the partitions' winners of a chunk by key, and checks them against the
+    /// invariants; the chunks are claimed by whichever worker is free, so a worker that the
+    /// machine's other load slows down holds the others up by one chunk at most.
     private void Number(int levelBase, StateBuffer next)
     {
         if (_offsets.Length < _done + 1) _offsets = new int[_done + 1];
         for (int c = 0; c < _done; c++)
         {
-            var chunk = _chunks[c];
-            _st.Generated += chunk.Generated;
-            foreach (var (pool, n) in chunk.BoundHits) _st.BoundHits[pool] = _st.BoundHits.GetValueOrDefault(pool) + n;
             int wins = 0;
-            foreach (var part in chunk.Parts) wins += part.WinCount;
+            foreach (var part in _chunks[c].Parts) wins += part.WinCount;
             _offsets[c + 1] = _offsets[c] + wins;
         }
         int total = _offsets[_done];
@@ -153,9 +148,21 @@ internal sealed class ParallelLevel : IDisposable
         _pool.Run(NumberChunks);
     }
 
+    /// Adds the level's counts once it stands.
+    private void Commit()
+    {
+        for (int c = 0; c < _done; c++)
+        {
+            var chunk = _chunks[c];
+            _st.Generated += chunk.Generated;
+            foreach (var (pool, n) in chunk.BoundHits) _st.BoundHits[pool] = _st.BoundHits.GetValueOrDefault(pool) + n;
+        }
+    }
+
     private void NumberChunks(int w)
     {
         var cursor = _cursors[w];
+        var gen = _workers[w].Generator;
         while (true)
         {
             int c = Interlocked.Increment(ref _claimed) - 1;
@@ -180,6 +187,15 @@ internal sealed class ParallelLevel : IDisposable
                 _st.Parent.Set(_stateBase + at, _numberBase + (int)(bestKey >> 32));
                 _st.Ordinal.Set(_stateBase + at, (int)bestKey);
                 from.State(k).CopyTo(_next.Slot(_nextBase + at));
+                if (_violation) continue;
+                try
+                {
+                    if (gen.CheckInvariants(from.State(k)) is not null) _violation = true;
+                }
+                catch (EvalError)
+                {
+                    _violation = true;
+                }
             }
         }
     }
