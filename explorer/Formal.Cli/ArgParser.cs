@@ -25,6 +25,21 @@ public sealed class ParsedArgs
             throw new UsageException($"{name} expects an integer in {min}..{max}, not '{s}'");
         return v;
     }
+
+    /// A size in bytes: a number with an optional suffix K, M, G or T (powers of 1024), e.g. 2G.
+    public long? Size(string name)
+    {
+        var s = Get(name);
+        if (s is null) return null;
+        var t = s.Trim().ToUpperInvariant();
+        if (t.EndsWith('B')) t = t[..^1];
+        if (t.EndsWith('I')) t = t[..^1];
+        int shift = t.Length == 0 ? 0 : t[^1] switch { 'K' => 10, 'M' => 20, 'G' => 30, 'T' => 40, _ => 0 };
+        if (shift > 0) t = t[..^1];
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v <= 0 || v * Math.Pow(2, shift) > long.MaxValue / 2)
+            throw new UsageException($"{name} expects a size such as 512M or 2G, not '{s}'");
+        return (long)(v * Math.Pow(2, shift));
+    }
 }
 
 public sealed class UsageException(string message) : Exception(message);

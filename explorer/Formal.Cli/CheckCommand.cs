@@ -25,7 +25,8 @@ public static class CheckCommand
         new("--no-symmetry", false, "do not reduce by the symmetric pools"),
         new("--invariant", true, "check only this invariant or lemma (repeatable)", Repeatable: true, ValueName: "NAME"),
         new("--no-invariants", false, "check no invariants (assertions, errors and deadlocks still count)"),
-        new("--workers", true, "worker threads (currently 1)", ValueName: "N"),
+        new("--workers", true, "threads expanding each BFS level (default: the number of cores; results do not depend on it)", ValueName: "N"),
+        new("--memory", true, "stop cleanly (inconclusive) when the managed heap plus the seen set reach this size, e.g. 2G", ValueName: "SIZE"),
         new("--json", true, "write a machine-readable summary", ValueName: "FILE"),
         new("--trace", true, "write the counterexample in the project's trace format", ValueName: "FILE"),
         new("--quiet", false, "print only the result line and errors"),
@@ -46,7 +47,8 @@ public static class CheckCommand
         if (a.Positional.Count != 1) throw new UsageException("check needs exactly one SPEC file (formal check SPEC)");
         var specPath = a.Positional[0];
         var maxDepth = a.Int("--max-depth", 1, int.MaxValue);
-        a.Int("--workers", 1, 256);
+        int workers = a.Int("--workers", 1, 256) ?? Environment.ProcessorCount;
+        long? memory = a.Size("--memory");
         if (a.Has("--deadlock") && a.Has("--no-deadlock")) throw new UsageException("--deadlock and --no-deadlock contradict each other");
         var overrides = ParseConsts(a.All("--const"));
 
@@ -79,6 +81,8 @@ public static class CheckCommand
         {
             MaxDepth = maxDepth,
             TimeLimit = a.Int("--timeout", 1, int.MaxValue) is { } secs ? TimeSpan.FromSeconds(secs) : null,
+            MemoryBudget = memory,
+            Workers = workers,
             CheckDeadlock = a.Has("--deadlock") ? true : a.Has("--no-deadlock") ? false : null,
             ProgressInterval = TimeSpan.FromSeconds(2),
             Progress = s => stderr.WriteLine(
@@ -111,7 +115,14 @@ public static class CheckCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{st.Generated:N0} states generated, {st.Distinct:N0} distinct states, depth {st.Depth}, {st.Queue:N0} states left on queue."));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Finished in {st.ElapsedSeconds:F2} s ({st.DistinctPerSecond:N0} distinct states/s, {st.GeneratedPerSecond:N0} generated/s)."));
+                $"Finished in {st.ElapsedSeconds:F2} s ({st.DistinctPerSecond:N0} distinct states/s, {st.GeneratedPerSecond:N0} generated/s, {st.Workers} worker{(st.Workers == 1 ? "" : "s")})."));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Memory: seen set {ByteSize.Format(st.SeenSetBytes)} ({st.SeenBytesPerState:F1} bytes/state), with parents and queues {ByteSize.Format(st.TotalBytes)} ({st.TotalBytesPerState:F1} bytes/state)."));
+            if (Environment.GetEnvironmentVariable("FORMAL_PHASES") is not null && st.PhaseSeconds is { } ph)
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Phases: expand {ph[0]:F2} s, insert {ph[1]:F2} s, number {ph[2]:F2} s, redo {ph[3]:F2} s."));
+            if (st.Collision is { } col)
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Fingerprint collision probability: calculated (optimistic) {col.Optimistic:0.0E+0}, based on the actual fingerprints {(col.Observed is { } o ? o.ToString("0.0E+0", CultureInfo.InvariantCulture) : "n/a")}."));
         }
         if (recorder is not null) Program.OnBigStack(() => { GraphReport.Print(a, ts, recorder.Result, result, stdout); return 0; });
         string verdict = result.Verdict switch
@@ -200,6 +211,25 @@ public static class CheckCommand
                 w.WriteNumber("queue", s.Queue);
                 w.WriteNumber("elapsed_s", Math.Round(s.ElapsedSeconds, 3));
                 w.WriteNumber("distinct_per_s", Math.Round(s.DistinctPerSecond));
+                w.WriteNumber("generated_per_s", Math.Round(s.GeneratedPerSecond));
+                w.WriteNumber("workers", s.Workers);
+                w.WriteNumber("seen_set_bytes", s.SeenSetBytes);
+                w.WriteNumber("total_bytes", s.TotalBytes);
+                // Whole-process figures for `formal bench` (the peak includes the runtime itself).
+                using (var self = System.Diagnostics.Process.GetCurrentProcess())
+                {
+                    w.WriteNumber("peak_working_set_bytes", self.PeakWorkingSet64);
+                    w.WriteNumber("cpu_s", Math.Round(self.TotalProcessorTime.TotalSeconds, 3));
+                }
+                w.WriteNumber("peak_managed_bytes", s.PeakManagedBytes);
+                if (s.Collision is { } col)
+                {
+                    w.WritePropertyName("collision_probability");
+                    w.WriteStartObject();
+                    w.WriteNumber("optimistic", col.Optimistic);
+                    if (col.Observed is { } o) w.WriteNumber("observed", o); else w.WriteNull("observed");
+                    w.WriteEndObject();
+                }
                 w.WritePropertyName("bound_hits");
                 w.WriteStartObject();
                 foreach (var (pool, n) in result.BoundHits.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(pool, n);

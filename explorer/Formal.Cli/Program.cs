@@ -15,12 +15,14 @@ public static class Program
           replay FILE    run a scenario against its spec; exit 0 when it behaves as it says
           shrink FILE    shrink a failing scenario or trace to a locally minimal one
           show TRACE     convert a trace file: text, scenario, itf, dot or html
+          bench          explore the standard models (counters, philosophers, anon_vma) and
+                         report states/s, bytes per state and peak memory (median of runs)
           help           this text; `formal <command> --help` describes a command
 
         exit codes: 0 holds, 1 violation (with trace), 2 bad input, 3 inconclusive
         """;
 
-    private static readonly string[] Commands = ["check", "simulate", "refine", "replay", "shrink", "show", "help"];
+    private static readonly string[] Commands = ["check", "simulate", "refine", "replay", "shrink", "show", "bench", "help"];
 
     /// Prints a command's usage line and options.
     public static int Help(string usage, IEnumerable<OptionSpec> options, TextWriter stdout)
@@ -63,6 +65,7 @@ public static class Program
                 "shrink" => ShrinkCommand.Run(rest, stdout, stderr),
                 "replay" => ReplayCommand.Run(rest, stdout, stderr),
                 "refine" => RefineCommand.Run(rest, stdout, stderr),
+                "bench" => BenchCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], Commands)}"),
             };
         }

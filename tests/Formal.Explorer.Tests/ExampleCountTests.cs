@@ -1,4 +1,5 @@
 using Formal.Explorer.Bfs;
+using Formal.Tests;
 
 namespace Formal.Explorer.Tests;
 
@@ -41,6 +42,45 @@ public class ExampleCountTests
         long states = (long)Math.Pow(m, n);
         Assert.Equal(Verdict.Ok, r.Verdict);
         Assert.Equal((states, n * (m - 1) + 1, n * states + 1), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Theory]
+    [InlineData(2, 13, 5, 23)]
+    [InlineData(3, 45, 7, 112)]
+    [InlineData(4, 161, 9, 533)]
+    [InlineData(5, 573, 11, 2366)]
+    [InlineData(6, 2041, 13, 10111)]
+    [InlineData(8, 25889, 17, 170985)]
+    public void Philosophers_match_the_oracle(int n, long distinct, int depth, long generated)
+    {
+        var r = ExplorerHarness.RunExample("philosophers", null, ("N", n));
+        Assert.Equal(Verdict.Ok, r.Verdict);
+        Assert.Equal((distinct, depth, generated), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Fact]
+    public void Philosophers_who_all_hold_their_left_fork_deadlock()
+    {
+        var r = ExplorerHarness.Run(SpecHarness.LoadFile(Repo.Example("philosophers")), new ExploreOptions { CheckDeadlock = true });
+        Assert.Equal(Verdict.Violation, r.Verdict);
+        Assert.Equal(10, r.Trace!.Length);
+        Assert.All(r.Trace.Steps.Skip(1), s => Assert.True(s.Label!.Action is "GetHungry" or "TakeLeft"));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Ten_philosophers_match_the_oracle()
+    {
+        var r = ExplorerHarness.RunExample("philosophers", null, ("N", 10));
+        Assert.Equal((328_393L, 21, 2_711_091L), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Twelve_philosophers_match_the_oracle()
+    {
+        var r = ExplorerHarness.RunExample("philosophers", "bench");
+        Assert.Equal((4_165_553L, 25, 41_267_101L), (r.Stats.Distinct, r.Stats.Depth, r.Stats.Generated));
     }
 
     [Fact]

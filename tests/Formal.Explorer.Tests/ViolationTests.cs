@@ -111,6 +111,27 @@ public class ViolationTests
     }
 
     [Fact]
+    public void A_run_time_error_in_a_guard_names_the_first_failing_parameters()
+    {
+        // The second guard mentions only p, so it is evaluated once per p, before q's loop; the
+        // step it reports must still be the first full combination that reaches it: (1, 0),
+        // not q's value left over from p = 0.
+        var r = ExplorerHarness.Run(SpecHarness.Load("""
+            spec: t
+            variables: { x: option(0..3), y: 0..3 }
+            init: { x: none, y: 0 }
+            actions:
+              A:
+                params: { p: 0..2, q: 0..2 }
+                guard: ["p <= 1", "p == 1 => x.value > 0"]
+                update: { y: q }
+            """));
+        var t = r.Trace!;
+        Assert.Equal(ViolationKind.Error, t.Violation.Kind);
+        Assert.Equal("A(p=1, q=0)", t.FailingStep!.Show());
+    }
+
+    [Fact]
     public void Max_depth_makes_the_result_inconclusive()
     {
         var r = ExplorerHarness.Run(SpecHarness.LoadFile(Repo.Example("counters")), new ExploreOptions { MaxDepth = 3 });

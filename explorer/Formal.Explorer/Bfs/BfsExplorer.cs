@@ -1,190 +1,84 @@
-using System.Diagnostics;
 using Formal.Explorer.Traces;
-using Formal.Spec.Diagnostics;
 using Formal.Spec.Runtime;
 
 namespace Formal.Explorer.Bfs;
 
-/// Breadth-first exploration from all initial states. The seen set holds fingerprints; each
-/// distinct state keeps only its parent's index and its ordinal among the parent's successors,
-/// so the shortest counterexample is rebuilt by replaying the path (as TLC does).
-public sealed class BfsExplorer : IStateVisitor
+/// Breadth-first exploration from all initial states, level by level. The seen set holds
+/// fingerprints; each distinct state keeps only its parent's index and its ordinal among the
+/// parent's successors, so the shortest counterexample is rebuilt by replaying the path (as TLC
+/// does). With several workers each level is expanded in parallel (<see cref="ParallelLevel"/>)
+/// with the same outcome as the sequential expansion: same states, same numbering, same trace.
+public sealed class BfsExplorer
 {
     private readonly ITransitionSystem _ts;
     private readonly ExploreOptions _options;
-    private readonly IStateGenerator _gen;
-    private readonly FingerprintSet _seen = new();
-    private readonly IntList _parent = new();
-    private readonly IntList _ordinal = new();
-    private readonly Dictionary<string, long> _boundHits = new(StringComparer.Ordinal);
-    private StateBuffer _next;
-    private readonly List<int> _nextIndex = new();
-
-    private long _generated;
-    private int _currentParent = -1;
-    private int _levelOfNew = 1;
-    private int _violationLevel;
-    private int _successorOrdinal;
-    private bool _checkDeadlock;
-
-    private readonly IExplorationObserver? _observer;
-    private string? _stop;
-
-    private Violation? _violation;
-    private int _violatingState = -1;
-    private bool _violationInStep;
-    private StepLabel? _failingStep;
 
     public BfsExplorer(ITransitionSystem ts, ExploreOptions? options = null)
     {
         _ts = ts;
         _options = options ?? new ExploreOptions();
-        _gen = ts.NewGenerator();
-        _next = new StateBuffer(ts.StateWords);
-        _checkDeadlock = _options.CheckDeadlock ?? ts.CheckDeadlock;
-        _observer = _options.Observer;
     }
 
     public ExploreResult Run()
     {
-        var sw = Stopwatch.StartNew();
-        var lastProgress = sw.Elapsed;
-        int depth = 0;
+        var clock = new RunClock(_options);
+        using var st = new BfsState();
+        bool checkDeadlock = _options.CheckDeadlock ?? _ts.CheckDeadlock;
+        int workers = _options.Observer is null ? Math.Max(1, _options.Workers) : 1;
+        var seq = new SequentialLevel(st, _ts.NewGenerator(), checkDeadlock, _options.Observer);
+        using var parallel = workers > 1 ? new ParallelLevel(st, _ts, workers, checkDeadlock, seq) : null;
+        var current = new StateBuffer(_ts.StateWords);
+        var next = new StateBuffer(_ts.StateWords);
+        ExploreStats Snapshot(BfsState s, int depth, long queue) =>
+            new ExploreStats(s.Generated, s.Seen.Count, depth, queue, clock.Seconds, s.Seen.Bytes)
+            {
+                TotalBytes = s.Seen.Bytes + s.Parent.Bytes + s.Ordinal.Bytes + current.Bytes + next.Bytes + (parallel?.Bytes ?? 0),
+                Workers = workers,
+                PeakManagedBytes = Math.Max(clock.PeakManagedBytes, GC.GetTotalMemory(false)),
+            };
+        clock.Snapshot = Snapshot;
+
+        seq.Initial(next);
+        (current, next) = (next, current);
+        int depth = current.Count > 0 ? 1 : 0;
         string? inconclusive = null;
         long left = -1;
-
-        Guard(() => _gen.Initial(this), -1);
-        var current = _next;
-        var currentIndex = new List<int>(_nextIndex);
-        _next = new StateBuffer(_ts.StateWords);
-        _nextIndex.Clear();
-        if (current.Count > 0) depth = 1;
-
-        while (_violation is null && _stop is null && current.Count > 0)
+        while (st.Violation is null && seq.Stop is null && current.Count > 0)
         {
-            _levelOfNew = depth + 1;
             if (_options.MaxDepth is { } max && depth >= max)
             {
                 inconclusive = $"stopped at depth {max} (--max-depth) with {current.Count} states not expanded";
                 break;
             }
-            for (int i = 0; i < current.Count && _violation is null && _stop is null; i++)
+            int levelBase = st.Parent.Count - current.Count;
+            int expanded = parallel is not null
+                ? parallel.Expand(current, levelBase, depth + 1, next, clock, depth)
+                : seq.Expand(current, levelBase, depth + 1, next, clock, depth);
+            if (st.Violation is not null || seq.Stop is not null) break;
+            if (expanded < current.Count)
             {
-                _currentParent = currentIndex[i];
-                _successorOrdinal = 0;
-                Expand(current[i]);
-                if (_violation is null && _checkDeadlock && _successorOrdinal == 0)
-                {
-                    _violation = new Violation(ViolationKind.Deadlock, "deadlock", "no action is enabled in this state");
-                    _violatingState = _currentParent;
-                }
-                if ((i & 1023) == 0)
-                {
-                    if (_options.Progress is { } progress && sw.Elapsed - lastProgress >= _options.ProgressInterval)
-                    {
-                        lastProgress = sw.Elapsed;
-                        progress(Stats(sw, depth, current.Count - i + _next.Count));
-                    }
-                    if (_options.TimeLimit is { } limit && sw.Elapsed >= limit)
-                    {
-                        left = current.Count - i - 1 + _next.Count;
-                        inconclusive = $"stopped after {limit.TotalSeconds:0} s (--timeout) at depth {depth} with {left} states not expanded";
-                        break;
-                    }
-                }
+                left = current.Count - expanded + next.Count;
+                inconclusive = clock.Reason(depth, left);
+                break;
             }
-            if (_violation is not null || _stop is not null || inconclusive is not null) break;
-            (current, _next) = (_next, current);
-            _next.Clear();
-            currentIndex = new List<int>(_nextIndex);
-            _nextIndex.Clear();
+            (current, next) = (next, current);
+            next.Clear();
             if (current.Count > 0) depth++;
         }
 
-        var stats = Stats(sw, Math.Max(depth, _violationLevel), _violation is not null ? 0 : left >= 0 ? left : current.Count);
-        if (_violation is not null)
+        double elapsed = clock.Seconds;
+        var stats = Snapshot(st, Math.Max(depth, st.ViolationLevel), st.Violation is not null ? 0 : left >= 0 ? left : current.Count) with
         {
-            var trace = TraceBuilder.Build(_ts, _parent, _ordinal, _violatingState, _violation, _violationInStep ? _failingStep : null);
-            return new ExploreResult(Verdict.Violation, stats with { ElapsedSeconds = sw.Elapsed.TotalSeconds }, trace, _boundHits, null);
-        }
-        inconclusive ??= _stop;
-        return new ExploreResult(inconclusive is null ? Verdict.Ok : Verdict.Inconclusive, stats, null, _boundHits, inconclusive);
-    }
-
-    private ExploreStats Stats(Stopwatch sw, int depth, long queue) =>
-        new(_generated, _seen.Count, depth, queue, sw.Elapsed.TotalSeconds, _seen.Bytes + _parent.Bytes + _ordinal.Bytes);
-
-    /// Runs generator code; a run-time error of the spec becomes a violation of the step.
-    private void Guard(Action run, int parent)
-    {
-        try
+            ElapsedSeconds = elapsed,
+            Collision = _options.CollisionEstimate ? Collision.Of(st.Seen, st.Generated) : null,
+            PhaseSeconds = parallel?.PhaseSeconds,
+        };
+        if (st.Violation is not null)
         {
-            run();
+            var trace = TraceBuilder.Build(_ts, st.Parent, st.Ordinal, st.ViolatingState, st.Violation, st.ViolationInStep ? st.FailingStep : null);
+            return new ExploreResult(Verdict.Violation, stats, trace, st.BoundHits, null);
         }
-        catch (EvalError e)
-        {
-            RecordError(e, parent);
-        }
-    }
-
-    private void Expand(ReadOnlySpan<ulong> state)
-    {
-        try
-        {
-            _gen.Successors(state, this);
-        }
-        catch (EvalError e)
-        {
-            RecordError(e, _currentParent);
-        }
-    }
-
-    private void RecordError(EvalError e, int parent)
-    {
-        _violation = new Violation(ViolationKind.Error, "error", e.Message, e.Span);
-        _violatingState = parent;
-        _violationInStep = true;
-        _failingStep = _gen.CurrentLabel();
-    }
-
-    public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
-    {
-        if (_violation is not null || _stop is not null) return;
-        _generated++;
-        int ordinal = _successorOrdinal++;
-        if (_observer is not null && !_observer.OnTransition(g, _currentParent, ordinal, fingerprint, packed))
-        {
-            _stop = _observer.StopReason;
-            return;
-        }
-        if (!_seen.Add(fingerprint)) return;
-        int index = _parent.Count;
-        _parent.Add(_currentParent);
-        _ordinal.Add(ordinal);
-        if (g.CheckInvariants() is { } failure)
-        {
-            _violation = new Violation(ViolationKind.Invariant, failure.Invariant,
-                $"invariant {failure.Invariant} is violated" + (failure.Witness is null ? "" : $" for {failure.Witness}") + $": {failure.ConjunctText}",
-                null, failure.Conjunct, failure.ConjunctText);
-            _violatingState = index;
-            _violationLevel = _levelOfNew;
-            return;
-        }
-        _next.Add(packed);
-        _nextIndex.Add(index);
-    }
-
-    public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span)
-    {
-        if (_violation is not null) return;
-        _violation = new Violation(ViolationKind.Assertion, "assert", $"assertion failed: {assertion}", span);
-        _violatingState = _currentParent;
-        _violationInStep = true;
-        _failingStep = g.CurrentLabel();
-    }
-
-    public void OnBoundReached(IStateGenerator g, string pool)
-    {
-        _boundHits[pool] = _boundHits.GetValueOrDefault(pool) + 1;
+        inconclusive ??= seq.Stop;
+        return new ExploreResult(inconclusive is null ? Verdict.Ok : Verdict.Inconclusive, stats, null, st.BoundHits, inconclusive);
     }
 }

@@ -16,6 +16,19 @@ public sealed class IntList
 
     public int this[int i] => _items[i];
 
+    /// Appends n slots to be filled with <see cref="Set"/> (by several threads, each its own).
+    public int Reserve(int n)
+    {
+        int start = Count;
+        if (start + n > _items.Length) Array.Resize(ref _items, Math.Max(_items.Length * 2, start + n));
+        Count = start + n;
+        return start;
+    }
+
+    public void Set(int i, int v) => _items[i] = v;
+
+    public void Truncate(int count) => Count = Math.Min(Count, count);
+
     public void Clear() => Count = 0;
 }
 
@@ -36,6 +49,18 @@ public sealed class StateBuffer(int words)
     }
 
     public ReadOnlySpan<ulong> this[int i] => _items.AsSpan(i * Words, Words);
+
+    /// Appends n states to be filled through <see cref="Slot"/> (by several threads, each its own).
+    public int Reserve(int n)
+    {
+        int start = Count;
+        long need = (long)(start + n) * Words;
+        if (need > _items.Length) Array.Resize(ref _items, (int)Math.Max(_items.Length * 2L, need));
+        Count = start + n;
+        return start;
+    }
+
+    public Span<ulong> Slot(int i) => _items.AsSpan(i * Words, Words);
 
     public void Clear() => Count = 0;
 }

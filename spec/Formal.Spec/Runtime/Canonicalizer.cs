@@ -102,10 +102,18 @@ internal sealed class Canonicalizer
         for (int p = 0; p < _pools; p++)
             for (int o = 0; o < _size[p]; o++) _touched[p][o] |= !_blank[p][o];
         int classes = Classes();
+        var keyPool = s.KeyPool;
+        var keyIndex = s.KeyIndex;
+        var keyPos = s.KeyPosHash;
+        var keyRel = s.KeyRelHash;
         for (int round = 0; round < 4; round++)
         {
+            // One multiply-xorshift mix per term: the colours only need to separate what they
+            // can; a rare accidental tie only makes Enumerate try more orders, it never changes
+            // the canonical form's invariance (colours are computed the same way for every
+            // member of an orbit).
             for (int p = 0; p < _pools; p++)
-                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o], _touched[p][o] ? 1UL : 2UL);
+                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? 0x5851F42D4C957F2DUL : 0x14057B7EF767814FUL));
             for (int i = 0; i < s.Slots; i++)
             {
                 if (_slotBlank[i]) continue;
@@ -121,18 +129,18 @@ internal sealed class Canonicalizer
                 };
                 int ks = s.KeyStart[i], kc = s.KeyCount[i];
                 ulong keys = 0;
-                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[s.KeyPool[k]][s.KeyIndex[k]], (ulong)(k - ks));
-                ulong rel = s.RelHash[i];
+                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                ulong valueMix = value * 0x9E3779B97F4A7C15UL;
                 for (int k = ks; k < ks + kc; k++)
                 {
-                    ulong others = keys - Mix.Hash(_color[s.KeyPool[k]][s.KeyIndex[k]], (ulong)(k - ks));
-                    _next[s.KeyPool[k]][s.KeyIndex[k]] += Mix.Hash(rel ^ (ulong)(k - ks + 1), Mix.Hash(value, others));
+                    ulong others = kc == 1 ? 0 : keys - Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                    _next[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
                 }
                 if (kind == SymmetryLayout.Ref || (kind == SymmetryLayout.OptRef && v != TypeOps.NoneValue))
-                    _next[vp][v] += Mix.Hash(rel ^ 0xABCDEFUL, keys);
+                    _next[vp][v] += Mix.Hash(s.RefHash[i] + keys);
                 else if (kind == SymmetryLayout.SetRef)
                     for (ulong b = (ulong)v; b != 0; b &= b - 1)
-                        _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(rel ^ 0xFEDCBAUL, keys);
+                        _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(s.SetHash[i] + keys);
             }
             for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
             // Refinement only splits classes; once a round splits none, later rounds cannot either.

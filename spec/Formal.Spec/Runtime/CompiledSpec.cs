@@ -43,8 +43,14 @@ public sealed class CompiledSpec
         foreach (var a in ir.Actions)
         {
             var slots = a.Params.Select(x.Slot).ToArray();
-            Step run = st.Block(a.Body, emit);
-            for (int i = a.Params.Count - 1; i >= 0; i--) run = ParamLoop(a.Params[i], slots[i], run);
+            var levels = GuardLevels.Of(a);
+            Step run = st.Block(a.Body.Skip(levels.Length).ToList(), emit);
+            for (int i = a.Params.Count - 1; i >= -1; i--)
+            {
+                for (int g = levels.Length - 1; g >= 0; g--)
+                    if (levels[g] == i) run = Require(x.S(((SRequireIr)a.Body[g]).Cond), run);
+                if (i >= 0) run = ParamLoop(a.Params[i], slots[i], run, a.Params.Skip(i + 1).Select(p => (Slot: x.Slot(p), First: FirstValue(p))).ToArray());
+            }
             actions.Add(new ActionPlan(a, slots, run));
         }
         spec.Actions = actions.ToArray();
@@ -60,21 +66,28 @@ public sealed class CompiledSpec
     }
 
     /// Runs the inner step once per parameter value; undoes the inner step's writes after each.
-    private static Step ParamLoop(LocalVar p, int slot, Step inner)
+    /// The inner parameters start at their first values, so that a guard hoisted to this level
+    /// that fails with a run-time error reports the step the unhoisted guard would have.
+    private static Step ParamLoop(LocalVar p, int slot, Step inner, (int Slot, long First)[] innerParams)
     {
-        long first = p.Type is IntTy it ? it.Lo : 0;
+        long first = FirstValue(p);
         long end = first + TypeOps.DomainSize(p.Type);
         return m =>
         {
             for (long v = first; v < end; v++)
             {
                 m.M[slot] = v;
+                foreach (var (s, f) in innerParams) m.M[s] = f;
                 int mark = m.TrailTop;
                 inner(m);
                 m.Undo(mark);
             }
         };
     }
+
+    private static long FirstValue(LocalVar p) => p.Type is IntTy it ? it.Lo : 0;
+
+    private static Step Require(SFn cond, Step k) => m => { if (cond(m) != 0) k(m); };
 
     public Machine NewMachine() => new(this);
 

@@ -45,6 +45,9 @@ public sealed class Machine
     public int WorkBase => Spec.Layout.Slots;
     public int TrailTop => _top;
 
+    /// The writes since the trail was last emptied, as (offset, old value) pairs.
+    internal ReadOnlySpan<long> TrailEntries => _trail.AsSpan(0, _top);
+
     public void Write(int offset, long value)
     {
         long old = M[offset];

@@ -77,7 +77,13 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private ulong _currentCanonical;
     // Canonical fingerprints of recently generated states, by the fingerprint of the state
     // itself: the same successor is generated again and again, canonicalizing it once suffices.
-    private readonly ulong[] _cacheKey = new ulong[1 << 14], _cacheValue = new ulong[1 << 14];
+    // The cache starts small (replays and shrinking make many short-lived generators) and grows
+    // with the misses: on anon_vma's default configuration 2^20 entries (16 MiB) cut the
+    // canonicalizations from 1.7 million to 0.6 million and the run's CPU time by a quarter.
+    private const int MinCacheBits = 14, MaxCacheBits = 20;
+    private int _cacheBits = MinCacheBits;
+    private long _cacheMisses;
+    private ulong[] _cacheKey = new ulong[1 << MinCacheBits], _cacheValue = new ulong[1 << MinCacheBits];
     private IStateVisitor _visitor = null!;
 
     public SpecGenerator(SpecTransitionSystem ts)
@@ -133,7 +139,9 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         int w = _spec.Layout.Slots;
         _spec.Layout.Unpack(state, _m.M.AsSpan(0, w));
         Array.Copy(_m.M, 0, _m.M, w, w);
-        state.CopyTo(_current);
+        // Packed afresh rather than copied, so that successors can be packed incrementally
+        // from it whatever unused bits the caller's words hold.
+        _spec.Layout.Pack(_m.M.AsSpan(w, w), _current);
         _currentCanonical = 0;
         var actions = _spec.Actions;
         try
@@ -156,7 +164,20 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     {
         var layout = _spec.Layout;
         var work = m.M.AsSpan(layout.Slots, layout.Slots);
-        layout.Pack(work, _packed);
+        if (m.ActionIndex < 0) layout.Pack(work, _packed);
+        else
+        {
+            // Every write to the working state is on the trail (emptied before each action),
+            // so the successor is the parent with the written slots re-encoded.
+            _current.CopyTo(_packed.AsSpan());
+            var trail = m.TrailEntries;
+            int lo = layout.Slots;
+            for (int k = 0; k < trail.Length; k += 2)
+            {
+                int off = (int)trail[k];
+                if ((uint)(off - lo) < (uint)lo) layout.PackSlot(off - lo, m.M[off], _packed);
+            }
+        }
         if (_canon is null)
         {
             _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
@@ -171,8 +192,16 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         bool self = _packed.AsSpan().SequenceEqual(_current);
         if (self && _currentCanonical != 0) return _currentCanonical;
         ulong fp = Fingerprint.Of(_packed);
-        int slot = (int)(fp >> 50);
+        int slot = (int)(fp >> (64 - _cacheBits));
         if (_cacheKey[slot] == fp) return _cacheValue[slot];
+        if (++_cacheMisses > (4L << _cacheBits) && _cacheBits < MaxCacheBits)
+        {
+            _cacheBits++;
+            _cacheMisses = 0;
+            _cacheKey = new ulong[1 << _cacheBits];
+            _cacheValue = new ulong[1 << _cacheBits];
+            slot = (int)(fp >> (64 - _cacheBits));
+        }
         _canon!.Canonicalize(work, _canonical);
         ulong canonical = Fingerprint.Of(_canonical);
         _cacheKey[slot] = fp;
@@ -192,6 +221,14 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
                 if (inv.Conjuncts[c](_m) == 0)
                     return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, inv.Explanations[c](_m));
         return null;
+    }
+
+    public InvariantFailure? CheckInvariants(ReadOnlySpan<ulong> packed)
+    {
+        if (_spec.Invariants.Length == 0) return null;
+        int w = _spec.Layout.Slots;
+        _spec.Layout.Unpack(packed, _m.M.AsSpan(w, w));
+        return CheckInvariants();
     }
 
     public StepLabel CurrentLabel()

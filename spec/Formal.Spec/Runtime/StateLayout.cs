@@ -140,6 +140,29 @@ public sealed class StateLayout
         }
     }
 
+    /// Re-encodes one slot inside already packed words (the other slots' bits stay).
+    public void PackSlot(int i, long v, Span<ulong> words)
+    {
+        int w = Bits[i];
+        if (w == 0) return;
+        ulong code = Codec[i] switch
+        {
+            SlotCodec.Plain => (ulong)(v - Lo[i]),
+            SlotCodec.Option => v == TypeOps.NoneValue ? 0UL : (ulong)(v - Lo[i]) + 1,
+            _ => (ulong)v >> (int)Lo[i],
+        };
+        ulong mask = w == 64 ? ulong.MaxValue : (1UL << w) - 1;
+        code &= mask;
+        int p = BitPos[i];
+        int word = p >> 6, shift = p & 63;
+        words[word] = (words[word] & ~(mask << shift)) | (code << shift);
+        if (shift + w > 64)
+        {
+            int high = 64 - shift;
+            words[word + 1] = (words[word + 1] & ~(mask >> high)) | (code >> high);
+        }
+    }
+
     public void Unpack(ReadOnlySpan<ulong> words, Span<long> slots)
     {
         var codec = Codec;

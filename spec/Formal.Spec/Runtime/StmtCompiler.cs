@@ -111,11 +111,25 @@ internal sealed class StmtCompiler(ExprCompiler x)
                 int at = target.Const;
                 return m => { m.Write(at, v(m)); k(m); };
             }
+            if (target.ByLocal is { } ix)
+            {
+                int b = ix.Base + target.Const, ks = ix.KeySlot, stride = ix.Stride;
+                long lo = ix.Lo, n = ix.Count;
+                var d0 = target.AsFn();
+                return m =>
+                {
+                    long value = v(m);
+                    long key = m.M[ks] - lo;
+                    m.Write((ulong)key < (ulong)n ? b + (int)key * stride : d0(m), value);
+                    k(m);
+                };
+            }
             var d = target.Dyn;
+            int off = target.Const;
             return m =>
             {
                 long value = v(m);
-                m.Write(d(m), value);
+                m.Write(d(m) + off, value);
                 k(m);
             };
         }
@@ -134,6 +148,8 @@ internal sealed class StmtCompiler(ExprCompiler x)
     /// Computes every target location and value first (into temporaries), then writes.
     private Step Parallel(SParallelIr p, Step k)
     {
+        // One assignment computes its value before its target either way: no temporaries.
+        if (p.Assignments.Count == 1) return Assign(p.Assignments[0], k);
         var parts = new List<(CFn Target, Action<Machine> Compute, int Tmp, int Width)>();
         foreach (var a in p.Assignments)
         {

@@ -82,12 +82,24 @@ internal sealed class SymmetryLayout
         ValuePool = valuePool.ToArray();
         Slots = Kind.Length;
         RelHash = new ulong[Slots];
+        RefHash = new ulong[Slots];
+        SetHash = new ulong[Slots];
         for (int s = 0; s < Slots; s++)
         {
             long rel = s;
             for (int k = KeyStart[s]; k < KeyStart[s] + KeyCount[s]; k++) rel -= (long)KeyIndex[k] * KeyStride[k];
             RelHash[s] = Mix.Hash((ulong)rel * 0x9E3779B97F4A7C15UL + 0x1234567UL);
+            RefHash[s] = Mix.Hash(RelHash[s] ^ 0xABCDEFUL);
+            SetHash[s] = Mix.Hash(RelHash[s] ^ 0xFEDCBAUL);
         }
+        KeyPosHash = new ulong[KeyPool.Length];
+        KeyRelHash = new ulong[KeyPool.Length];
+        for (int s = 0; s < Slots; s++)
+            for (int k = KeyStart[s]; k < KeyStart[s] + KeyCount[s]; k++)
+            {
+                KeyPosHash[k] = Mix.Hash((ulong)(k - KeyStart[s]) + 0x632BE59BD9B4E019UL);
+                KeyRelHash[k] = Mix.Hash(RelHash[s] ^ (ulong)(k - KeyStart[s] + 1));
+            }
     }
 
     private int PoolId(PoolTy p)
@@ -108,6 +120,13 @@ internal sealed class SymmetryLayout
     public int[] ValuePool { get; }
     /// A hash of the slot's position relative to its pool keys ("the start field of some VMA").
     public ulong[] RelHash { get; }
+    /// Per-slot constants for colour refinement: what a slot tells the object it refers to
+    /// (<see cref="RefHash"/>, <see cref="SetHash"/>), and per key: its position among the
+    /// slot's keys and what the slot tells that key's object (<see cref="KeyRelHash"/>).
+    public ulong[] RefHash { get; }
+    public ulong[] SetHash { get; }
+    public ulong[] KeyPosHash { get; }
+    public ulong[] KeyRelHash { get; }
 
     /// Marks blank objects (every slot keyed by them at its default) and the slots that belong to
     /// a blank object (those are ignored: their default references single nothing out).

@@ -42,6 +42,10 @@ public interface IStateGenerator
     /// Checks the invariants on the state just passed to <see cref="IStateVisitor.OnState"/>.
     InvariantFailure? CheckInvariants();
 
+    /// Checks the invariants on a packed state (parallel BFS checks new states after the fact).
+    /// Like <see cref="CheckInvariants()"/>, it may throw <see cref="EvalError"/>.
+    InvariantFailure? CheckInvariants(ReadOnlySpan<ulong> packed);
+
     /// The step being run (valid inside visitor callbacks and after an <see cref="EvalError"/>).
     StepLabel CurrentLabel();
 

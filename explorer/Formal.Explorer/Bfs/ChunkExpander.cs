@@ -1,0 +1,71 @@
+using Formal.Spec.Diagnostics;
+using Formal.Spec.Runtime;
+
+namespace Formal.Explorer.Bfs;
+
+/// One worker's part of phase 1 of a parallel level: expands a chunk of parents with the
+/// worker's own generator and keeps the successors whose fingerprints the seen set did not hold
+/// when the level began (the seen set is only read in this phase).
+internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int partitions, bool checkDeadlock, int words) : IStateVisitor
+{
+    // Successors wait here in batches so that their seen-set lookups can be prefetched together.
+    private const int Batch = 32;
+    private readonly Candidates _pending = new(words);
+    private readonly LocalFingerprints _local = new();
+    private ChunkOutput _out = null!;
+    private long _parentKey;
+    private int _ordinal;
+
+    public IStateGenerator Generator => gen;
+
+    public void Expand(StateBuffer frontier, int from, int to, ChunkOutput output)
+    {
+        _out = output;
+        output.Reset();
+        _pending.Clear();
+        _local.Clear();
+        for (int i = from; i < to; i++)
+        {
+            _parentKey = (long)i << 32;
+            _ordinal = 0;
+            try
+            {
+                gen.Successors(frontier[i], this);
+            }
+            catch (EvalError)
+            {
+                output.Event = true;
+            }
+            if (checkDeadlock && _ordinal == 0) output.Event = true;
+            if (output.Event) return;
+        }
+        Flush();
+    }
+
+    private void Flush()
+    {
+        int n = _pending.Count;
+        for (int k = 0; k < n; k++) seen.Prefetch(_pending.Fp(k));
+        for (int k = 0; k < n; k++)
+        {
+            ulong fp = _pending.Fp(k);
+            if (seen.Contains(fp) || !_local.Add(fp)) continue;
+            int part = partitions == 1 ? 0 : SeenSet.ShardOf(fp) % partitions;
+            _out.Parts[part].Add(fp, _pending.Key(k), _pending.State(k));
+        }
+        _pending.Clear();
+    }
+
+    public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
+    {
+        _out.Generated++;
+        int ordinal = _ordinal++;
+        _pending.Add(fingerprint, _parentKey | (uint)ordinal, packed);
+        if (_pending.Count == Batch) Flush();
+    }
+
+    public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span) => _out.Event = true;
+
+    public void OnBoundReached(IStateGenerator g, string pool) =>
+        _out.BoundHits[pool] = _out.BoundHits.GetValueOrDefault(pool) + 1;
+}
