@@ -46,7 +46,10 @@ public class EncodeTests
         Assert.Equal(0, inspector.InexactCanonicalForms);
 
         // Swapping the two processes of a state with one process per slot keeps the orbit.
-        var two = Reachable(ts, 5000).First(s => ts.Decode(s).Single(v => v.Name == "procs").Value is VSet { Items.Count: 2 } );
+        var two = Reachable(ts, 5000).First(s =>
+            ts.Decode(s).Single(v => v.Name == "procs").Value is VSet { Items.Count: 2 }
+            && ts.Decode(s).Single(v => v.Name == "vma").Value is VMap m
+            && m.Entries.Any(e => e.Value is VRecord r && r.Fields.Contains(("live", new VBool(true)))));
         var vars = ts.Decode(two);
         var swapped = vars.Select(v => (v.Name, Swap(v.Value))).ToList();
         var moved = ts.Encode(swapped, out var err);
@@ -96,6 +99,8 @@ public class EncodeTests
     {
         VObj { Pool: "Proc" } o => o with { Index = 1 - o.Index },
         VSet s => new VSet(EquatableArray<Value>.From(s.Items.Select(Swap).OrderBy(x => x is VObj o ? o.Index : 0))),
+        // A free slot holds the type's default values; it is blank whatever process they name.
+        VRecord r when r.Fields.Any(f => f is ("live", VBool { B: false })) => r,
         VRecord r => new VRecord(EquatableArray<(string, Value)>.From(r.Fields.Select(f => (f.Name, Swap(f.Value))))),
         VMap m => new VMap(EquatableArray<(Value, Value)>.From(m.Entries.Select(e => (Swap(e.Key), Swap(e.Value))).OrderBy(e => e.Item1 is VObj o ? o.Index : 0))),
         _ => v,
