@@ -70,7 +70,7 @@ public sealed class BfsExplorer : IStateVisitor
                 Expand(current[i]);
                 if (_violation is null && _checkDeadlock && _successorOrdinal == 0)
                 {
-                    _violation = new Violation(ViolationKind.Deadlock, "deadlock", "no action is enabled in this state");
+                    _violation = Violations.Deadlock();
                     _violatingState = _currentParent;
                 }
                 if ((i & 1023) == 0 && _options.Progress is { } progress && sw.Elapsed - lastProgress >= _options.ProgressInterval)
@@ -126,7 +126,7 @@ public sealed class BfsExplorer : IStateVisitor
 
     private void RecordError(EvalError e, int parent)
     {
-        _violation = new Violation(ViolationKind.Error, "error", e.Message, e.Span);
+        _violation = Violations.Error(e);
         _violatingState = parent;
         _violationInStep = true;
         _failingStep = _gen.CurrentLabel();
@@ -143,9 +143,7 @@ public sealed class BfsExplorer : IStateVisitor
         _ordinal.Add(ordinal);
         if (g.CheckInvariants() is { } failure)
         {
-            _violation = new Violation(ViolationKind.Invariant, failure.Invariant,
-                $"invariant {failure.Invariant} is violated" + (failure.Witness is null ? "" : $" for {failure.Witness}") + $": {failure.ConjunctText}",
-                null, failure.Conjunct, failure.ConjunctText);
+            _violation = Violations.Invariant(failure);
             _violatingState = index;
             _violationLevel = _levelOfNew;
             return;
@@ -157,7 +155,7 @@ public sealed class BfsExplorer : IStateVisitor
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span)
     {
         if (_violation is not null) return;
-        _violation = new Violation(ViolationKind.Assertion, "assert", $"assertion failed: {assertion}", span);
+        _violation = Violations.Assertion(assertion, span);
         _violatingState = _currentParent;
         _violationInStep = true;
         _failingStep = g.CurrentLabel();

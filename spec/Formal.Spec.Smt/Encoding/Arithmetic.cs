@@ -1,0 +1,48 @@
+using Formal.Spec.Checking;
+using Formal.Spec.Smt.Z3;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Smt.Encoding;
+
+/// Floor division and modulo (the spec language rounds towards minus infinity; SMT-LIB's div
+/// and mod are Euclidean, which agrees only for positive divisors).
+public static class Arithmetic
+{
+    /// Quotients spanning at most this many values are encoded as comparisons instead of div/mod.
+    private const long MaxCaseSplit = 8;
+
+    /// (a / b, a % b) with floor semantics; b == 0 is an error the caller records.
+    public static (Term Quotient, Term Remainder) FloorDivMod(Terms t, Term a, Term b, IntTy? aType)
+    {
+        if (t.IntValue(b) is not { } d)
+        {
+            // Symbolic divisor: for b < 0, floor(a / b) = floor(-a / -b) with a positive divisor.
+            var q = t.Ite(t.Gt(b, t.Num(0)), t.EDiv(a, b), t.EDiv(t.Neg(a), t.Neg(b)));
+            return (q, t.Sub(a, t.Mul(q, b)));
+        }
+        if (d == 0) return (t.Num(0), t.Num(0));
+        if (t.IntValue(a) is { } av) return (t.Num(ConstEval.FloorDiv(av, d)), t.Num(ConstEval.FloorMod(av, d)));
+        if (d > 0 && aType is { IsFinite: true } range)
+        {
+            // With a known interval for a, the quotient takes few values: pick it by comparing a
+            // with the multiples of d (linear, cheaper for the solver than div/mod). This turns
+            // the usual `(x + 1) % M` into one comparison.
+            long qlo = ConstEval.FloorDiv(range.Lo, d), qhi = ConstEval.FloorDiv(range.Hi, d);
+            if (qhi - qlo < MaxCaseSplit)
+            {
+                var q = t.Num(qhi);
+                var r = t.Sub(a, t.Num(qhi * d));
+                for (long k = qhi - 1; k >= qlo; k--)
+                {
+                    var below = t.Lt(a, t.Num((k + 1) * d));
+                    q = t.Ite(below, t.Num(k), q);
+                    r = t.Ite(below, t.Sub(a, t.Num(k * d)), r);
+                }
+                return (q, r);
+            }
+        }
+        if (d > 0) return (t.EDiv(a, t.Num(d)), t.EMod(a, t.Num(d)));
+        var qn = t.EDiv(t.Neg(a), t.Num(-d));
+        return (qn, t.Sub(a, t.Mul(qn, t.Num(d))));
+    }
+}

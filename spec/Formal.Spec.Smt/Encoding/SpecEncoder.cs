@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using Formal.Spec.Diagnostics;
+using Formal.Spec.Ir;
+using Formal.Spec.Smt.Z3;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Smt.Encoding;
+
+/// One action encoded from a pre-state: its parameter variables, the state it produces, when it
+/// is enabled, and when it fails (a run-time error or a failed assertion on the path the
+/// parameters and choices select).
+public sealed record ActionEncoding(
+    ActionIr Ir,
+    ImmutableArray<Term> Params,
+    ImmutableArray<SVal> Next,
+    Term Enabled,
+    Term Error,
+    Term AssertionFails,
+    ImmutableArray<ChoiceVar> Choices);
+
+/// One step from a frame: which action runs (the selector, absent with a single action), each
+/// action's encoding, and the step's faults.
+public sealed record StepEncoding(int Index, Term? Selector, ImmutableArray<ActionEncoding> Actions)
+{
+    public Term Chosen(Terms t, int action) => Selector is { } s ? t.Eq(s, t.Num(action)) : t.True;
+}
+
+/// The initial states: the state init produces from the all-defaults state, and its faults.
+public sealed record InitEncoding(ImmutableArray<SVal> Next, Term Enabled, Term Error, Term AssertionFails);
+
+/// The invariants and lemmas on one frame: whether they all hold, and whether evaluating them
+/// (in order, stopping at the first false conjunct) raises a run-time error.
+public sealed record InvariantEncoding(Term Holds, Term Error);
+
+/// The time-indexed vocabulary of a spec (after mypyvy's translator): every state variable gets
+/// fresh constants per frame (`x@3`), each step gets fresh parameter and choice constants, and
+/// init, steps and invariants are encoded between frames. BMC, the induction step and counter-
+/// examples to induction are all queries over this one encoder.
+public sealed class SpecEncoder
+{
+    private readonly ExprEncoder _x;
+    private readonly StmtEncoder _s;
+
+    public SpecEncoder(SpecIr ir, Z3Context z, DiagnosticBag diags)
+    {
+        Ir = ir;
+        Diags = diags;
+        V = new Values(new Terms(z));
+        _x = new ExprEncoder(V, diags);
+        _s = new StmtEncoder(_x);
+    }
+
+    public SpecIr Ir { get; }
+    public DiagnosticBag Diags { get; }
+    public Values V { get; }
+    public Terms T => V.T;
+    public ExprEncoder Exprs => _x;
+    public StmtEncoder Stmts => _s;
+
+    /// Fresh constants for every state variable at time step i.
+    public ImmutableArray<SVal> Frame(int i) => Ir.Vars.Select(v => V.Fresh(v.Type, v.Name, $"@{i}")).ToImmutableArray();
+
+    /// The frame satisfies every type's ranges and canonical padding.
+    public Term WellFormed(ImmutableArray<SVal> frame) => T.And(Ir.Vars.Select(v => V.WellFormed(v.Type, frame[v.Index])));
+
+    public Term Equal(ImmutableArray<SVal> a, ImmutableArray<SVal> b) => T.And(a.Zip(b, V.Eq));
+
+    public ImmutableArray<SVal> Shape(ImmutableArray<SVal> state) =>
+        Ir.Vars.Select(v => V.Shape(state[v.Index], v.Type)).ToImmutableArray();
+
+    public InitEncoding Init()
+    {
+        var start = Ir.Vars.Select(v => V.Default(v.Type)).ToImmutableArray();
+        var faults = new Faults(T);
+        _x.Faults = faults;
+        var (end, _) = _s.Run(Ir.Init, new PathState(start, ImmutableDictionary<int, SVal>.Empty, T.True), start, "init", "@0");
+        return new InitEncoding(Shape(end.Vars), end.Pc, faults.AnyError, faults.AnyAssertion);
+    }
+
+    /// Step <paramref name="index"/> (1-based: it leads from frame index-1 to frame index).
+    public StepEncoding Step(ImmutableArray<SVal> pre, int index)
+    {
+        var actions = Ir.Actions.Select(a => Action(a, pre, index)).ToImmutableArray();
+        Term? selector = actions.Length > 1 ? T.Z.IntConst($"action@{index}") : null;
+        return new StepEncoding(index, selector, actions);
+    }
+
+    private ActionEncoding Action(ActionIr a, ImmutableArray<SVal> pre, int index)
+    {
+        var locals = ImmutableDictionary<int, SVal>.Empty;
+        var pc = T.True;
+        var ps = ImmutableArray.CreateBuilder<Term>();
+        var paramChoices = new List<ChoiceVar>();
+        foreach (var p in a.Params)
+        {
+            var name = $"{a.Name}.{p.Name}@{index}";
+            var v = p.Type is BoolTy ? T.Z.BoolConst(name) : T.Z.IntConst(name);
+            long n = TypeOps.DomainSize(p.Type);
+            long lo = p.Type is IntTy it ? it.Lo : 0;
+            if (p.Type is not BoolTy) pc = T.And(pc, T.InRange(v, lo, lo + n - 1));
+            var values = p.Type is BoolTy ? [T.False, T.True] : Enumerable.Range(0, (int)n).Select(i => T.Num(lo + i)).ToImmutableArray();
+            paramChoices.Add(new ChoiceVar(name, v, values));
+            ps.Add(v);
+            locals = locals.SetItem(p.Id, new SScalar(v));
+        }
+        var faults = new Faults(T);
+        _x.Faults = faults;
+        var (end, choices) = _s.Run(a.Body, new PathState(pre, locals, pc), pre, a.Name, $"@{index}");
+        return new ActionEncoding(a, ps.ToImmutable(), Shape(end.Vars), end.Pc, faults.AnyError, faults.AnyAssertion,
+            paramChoices.Concat(choices).ToImmutableArray());
+    }
+
+    /// The step leads from its pre-frame to <paramref name="post"/> without a fault.
+    public Term Transition(StepEncoding step, ImmutableArray<SVal> post)
+    {
+        var parts = new List<Term>();
+        if (step.Selector is { } sel) parts.Add(T.InRange(sel, 0, step.Actions.Length - 1));
+        if (step.Actions.Length == 0) return T.False;
+        for (int a = 0; a < step.Actions.Length; a++)
+        {
+            var act = step.Actions[a];
+            parts.Add(T.Implies(step.Chosen(T, a), T.And(act.Enabled, T.And(T.Not(act.Error), T.Not(act.AssertionFails)))));
+        }
+        var postLeaves = post.SelectMany(Values.Leaves).ToList();
+        var nextLeaves = step.Actions.Select(act => act.Next.SelectMany(Values.Leaves).ToList()).ToList();
+        for (int j = 0; j < postLeaves.Count; j++)
+            parts.Add(T.Eq(postLeaves[j], Merge(step, nextLeaves.Select(l => l[j]).ToList())));
+        return T.And(parts);
+    }
+
+    /// One leaf of the next state across actions: the value most actions give is the default,
+    /// the others are selected by action (keeps frame conditions small).
+    private Term Merge(StepEncoding step, List<Term> perAction)
+    {
+        var groups = new List<(Term Value, List<int> Actions)>();
+        for (int a = 0; a < perAction.Count; a++)
+        {
+            int g = groups.FindIndex(x => x.Value == perAction[a]);
+            if (g < 0) groups.Add((perAction[a], new List<int> { a }));
+            else groups[g].Actions.Add(a);
+        }
+        if (groups.Count == 1) return groups[0].Value;
+        int largest = 0;
+        for (int g = 1; g < groups.Count; g++)
+            if (groups[g].Actions.Count > groups[largest].Actions.Count) largest = g;
+        var result = groups[largest].Value;
+        for (int g = groups.Count - 1; g >= 0; g--)
+            if (g != largest) result = T.Ite(T.Or(groups[g].Actions.Select(a => step.Chosen(T, a))), groups[g].Value, result);
+        return result;
+    }
+
+    /// Some action's chosen path fails in this step (a run-time error or an assertion).
+    public Term Fault(StepEncoding step) =>
+        T.Or(step.Actions.Select((act, a) => T.And(step.Chosen(T, a), T.Or(act.Error, act.AssertionFails))));
+
+    public InvariantEncoding Invariants(ImmutableArray<SVal> frame)
+    {
+        var faults = new Faults(T);
+        _x.Faults = faults;
+        var env = new Env(frame, frame, ImmutableDictionary<int, SVal>.Empty);
+        var prefix = T.True;
+        foreach (var inv in Ir.AllInvariants)
+            foreach (var c in inv.Conjuncts)
+            {
+                // Conjuncts are checked in order and checking stops at the first false one.
+                prefix = T.And(prefix, _x.Bool(c.Expr, env, Guard.Root(T, prefix)));
+            }
+        return new InvariantEncoding(prefix, faults.AnyError);
+    }
+
+    /// Some action can run from the step's pre-state (produce a successor, or fail trying):
+    /// every parameter and choice is enumerated over its values.
+    public Term Live(StepEncoding step, int maxCombinations, SourceSpan span)
+    {
+        var alternatives = new List<Term>();
+        foreach (var act in step.Actions)
+        {
+            var live = T.Or(act.Enabled, T.Or(act.Error, act.AssertionFails));
+            if (act.Choices.FirstOrDefault(c => c.Values.IsDefault) is { } wide)
+            {
+                Diags.Error(act.Ir.Span, $"deadlock checking by the SMT back end enumerates the choices of {act.Ir.Name}, but {wide.Name} ranges over too many values; use formal check, or --no-deadlock");
+                return T.True;
+            }
+            long combos = act.Choices.Aggregate(1L, (n, c) => n * Math.Max(1, c.Values.Length));
+            if (combos > maxCombinations)
+            {
+                Diags.Error(act.Ir.Span, $"deadlock checking by the SMT back end enumerates the parameters and choices of {act.Ir.Name}, which have {combos} combinations (limit {maxCombinations}); use formal check, or --no-deadlock");
+                return T.True;
+            }
+            var from = act.Choices.Select(c => c.Var).ToArray();
+            foreach (var combo in Combinations(act.Choices))
+                alternatives.Add(T.Z.Substitute(live, from, combo));
+        }
+        return T.Or(alternatives);
+    }
+
+    private static IEnumerable<Term[]> Combinations(ImmutableArray<ChoiceVar> choices)
+    {
+        var idx = new int[choices.Length];
+        if (choices.Any(c => c.Values.Length == 0)) yield break;
+        while (true)
+        {
+            yield return choices.Select((c, i) => c.Values[idx[i]]).ToArray();
+            int k = choices.Length - 1;
+            while (k >= 0 && ++idx[k] == choices[k].Values.Length) idx[k--] = 0;
+            if (k < 0) yield break;
+        }
+    }
+}

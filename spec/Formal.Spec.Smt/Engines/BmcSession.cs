@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using Formal.Spec.Runtime;
+using Formal.Spec.Smt.Encoding;
+using Formal.Spec.Smt.Solving;
+using Formal.Spec.Smt.Z3;
+
+namespace Formal.Spec.Smt.Engines;
+
+/// Incremental bounded model checking: depth k asks for a path of k steps from an initial state
+/// whose last state is bad or whose last step fails; when there is none, the k-th transition
+/// becomes permanent and the next depth is asked. Depths are checked in order, so the first
+/// violation found is a shortest one (the same length the breadth-first explorer reports).
+public sealed class BmcSession(Session s)
+{
+    /// The deepest depth checked without a violation (-1 before depth 0).
+    public int Depth { get; private set; } = -1;
+
+    public Session Session => s;
+
+    public (SolveResult Result, ClaimedPath? Violation) Next()
+    {
+        var u = s.U;
+        var t = u.T;
+        int k = Depth + 1;
+        ClaimedPath? path = null;
+        Term Query() => k == 0
+            ? t.Or(t.And(u.InitOk, u.BadState(0)), u.InitFault)
+            : t.Or(t.And(u.Transition(k), u.BadState(k)), u.Fault(k));
+        var r = s.Check("bmc", k, Query, m =>
+        {
+            bool fault = m.Bool(k == 0 ? u.InitFault : u.Fault(k));
+            path = u.Decode(m, true, k, fault ? ClaimedEnd.BadStep : ClaimedEnd.BadState);
+        });
+        if (r.Status == SolveStatus.Unsat)
+        {
+            s.Assert(k == 0 ? u.InitOk : u.Transition(k));
+            Depth = k;
+        }
+        return (r, path);
+    }
+
+    /// Whether frame d (d <= Depth) can be the given state: is that state reachable in d steps?
+    public SolveResult Reaches(int d, ImmutableArray<SVal> target) =>
+        s.Check("reach", d, () => s.U.Encoder.Equal(s.U.Frame(d), target), null);
+}

@@ -1,0 +1,118 @@
+using Formal.Spec.Diagnostics;
+using Formal.Spec.Ir;
+using Formal.Spec.Runtime;
+using Formal.Spec.Smt.Solving;
+using Formal.Spec.Smt.Z3;
+
+namespace Formal.Spec.Smt.Engines;
+
+public sealed record ProveOptions
+{
+    /// BMC to this depth (without --induction: the whole run; with it: also the depth searched
+    /// for a counterexample to induction's pre-state).
+    public int? BmcDepth { get; init; }
+
+    /// Try k-induction with k = 1..K (default 1 when neither bound is given).
+    public int? InductionK { get; init; }
+
+    /// Depth searched for a counterexample to induction when --bmc is not given.
+    public int DefaultCtiSearchDepth { get; init; } = 10;
+
+    /// For the whole run.
+    public TimeSpan? Timeout { get; init; }
+
+    /// Overrides the spec's `options: deadlock`.
+    public bool? CheckDeadlock { get; init; }
+
+    /// Keep the SMT-LIB text of the deciding query (for --dump-smt).
+    public bool KeepSmtLib { get; init; }
+
+    /// Called after every solver check (progress lines).
+    public Action<CheckTiming>? OnCheck { get; init; }
+
+    public CancellationToken Cancel { get; init; }
+
+    /// Wraps the Z3 solver (tests use it to simulate unknown answers).
+    public Func<Z3Solver, ISolver>? WrapSolver { get; init; }
+}
+
+/// `formal prove`: BMC, k-induction, and for a counterexample to induction a BMC search that
+/// says whether its pre-state is reachable. One Z3 context; BMC and the induction step use
+/// separate solvers over the same unrolled terms.
+public static class Prover
+{
+    public static ProveResult Run(SpecIr ir, ProveOptions o)
+    {
+        var budget = new Budget(o.Timeout);
+        var timings = new List<CheckTiming>();
+        void Record(CheckTiming t)
+        {
+            timings.Add(t);
+            o.OnCheck?.Invoke(t);
+        }
+        var diags = new DiagnosticBag();
+        using var z = new Z3Context();
+        using var cancel = o.Cancel.Register(z.Interrupt);
+        var u = new Unrolling(ir, z, o.CheckDeadlock ?? ir.CheckDeadlock, diags);
+        ISolver NewSolver() => o.WrapSolver is { } wrap ? wrap(z.Solver()) : z.Solver();
+        using var bmc = new Session(NewSolver(), u, budget, Record, o.KeepSmtLib);
+        var b = new BmcSession(bmc);
+        string? smt = null;
+
+        ProveResult Done(ProveVerdict v, int? provedK = null, ClaimedPath? violation = null, CounterexampleToInduction? cti = null, string? reason = null) =>
+            new(diags.HasErrors ? ProveVerdict.Unsupported : v, b.Depth, provedK, violation, cti, reason, timings, diags.Items, smt, budget.Elapsed.TotalSeconds);
+
+        // BMC up to `depth`: null when clean, else the result to report.
+        ProveResult? Bmc(int depth)
+        {
+            while (b.Depth < depth)
+            {
+                var (r, path) = b.Next();
+                smt = bmc.LastSmtLib;
+                if (diags.HasErrors) return Done(ProveVerdict.Unsupported);
+                if (r.Status == SolveStatus.Unknown) return Done(ProveVerdict.Unknown, reason: $"BMC at depth {b.Depth + 1}: {r.Reason}");
+                if (r.Status == SolveStatus.Sat) return Done(ProveVerdict.Violation, violation: path);
+            }
+            return null;
+        }
+
+        int? k = o.InductionK ?? (o.BmcDepth is null ? 1 : null);
+        if (k is null) return Bmc(o.BmcDepth!.Value) ?? Done(ProveVerdict.BoundReached);
+
+        // Base case (and any extra BMC asked for): no violation within max(bmc, k) steps.
+        int baseDepth = Math.Max(o.BmcDepth ?? 0, k.Value);
+        if (Bmc(baseDepth) is { } found) return found;
+
+        using var step = new Session(NewSolver(), u, budget, Record, o.KeepSmtLib);
+        var ind = new InductionSession(step);
+        ClaimedPath? last = null;
+        for (int i = 1; i <= k.Value; i++)
+        {
+            var (r, cti) = ind.Check(i);
+            smt = step.LastSmtLib;
+            if (diags.HasErrors) return Done(ProveVerdict.Unsupported);
+            if (r.Status == SolveStatus.Unknown) return Done(ProveVerdict.Unknown, reason: $"induction step with k={i}: {r.Reason}");
+            if (r.Status == SolveStatus.Unsat) return Done(ProveVerdict.Proved, provedK: i);
+            last = cti;
+        }
+
+        var ctiSmt = step.LastSmtLib;
+
+        // A counterexample to induction: is its pre-state reachable? If it is at depth d, its
+        // bad end is reachable by d + k, so BMC to that depth finds a real violation.
+        int search = o.BmcDepth ?? Math.Max(k.Value, o.DefaultCtiSearchDepth);
+        var target = u.Codec.Constant(last!.Steps[0].State!);
+        int? reachableAt = null;
+        for (int d = 0; d <= search && reachableAt is null; d++)
+        {
+            if (Bmc(d) is { } violation) return violation;
+            var r = b.Reaches(d, target);
+            if (r.Status == SolveStatus.Unknown) return Done(ProveVerdict.Unknown, reason: $"reachability of the counterexample to induction at depth {d}: {r.Reason}");
+            if (r.Status == SolveStatus.Sat) reachableAt = d;
+        }
+        if (reachableAt is { } at && Bmc(at + k.Value) is { } real) return real;
+        smt = ctiSmt;
+        return Done(ProveVerdict.NotInductive, cti: new CounterexampleToInduction(k.Value, last, search, reachableAt),
+            reason: $"the induction step fails for k={k.Value}");
+    }
+}
