@@ -10,6 +10,7 @@ public static class Program
         commands:
           check SPEC     explore every reachable state breadth-first; report the shortest
                          counterexample to an invariant, assertion or deadlock
+          prove SPEC     bounded model checking and k-induction with Z3 (--bmc N, --induction K)
           help           this text; `formal <command> --help` describes a command
 
         exit codes: 0 holds, 1 violation (with trace), 2 bad input, 3 inconclusive
@@ -42,7 +43,8 @@ public static class Program
             return args[0] switch
             {
                 "check" => CheckCommand.Run(rest, stdout, stderr),
-                _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], ["check", "help"])}"),
+                "prove" => ProveCommand.Run(rest, stdout, stderr),
+                _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], ["check", "prove", "help"])}"),
             };
         }
         catch (UsageException e)

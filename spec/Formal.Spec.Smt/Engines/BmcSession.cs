@@ -15,6 +15,10 @@ public sealed class BmcSession(Session s)
     /// The deepest depth checked without a violation (-1 before depth 0).
     public int Depth { get; private set; } = -1;
 
+    /// The deepest depth asked about (one more than <see cref="Depth"/> after a violation or
+    /// an unknown answer).
+    public int Checked { get; private set; } = -1;
+
     public Session Session => s;
 
     public (SolveResult Result, ClaimedPath? Violation) Next()
@@ -22,6 +26,7 @@ public sealed class BmcSession(Session s)
         var u = s.U;
         var t = u.T;
         int k = Depth + 1;
+        Checked = k;
         ClaimedPath? path = null;
         Term Query() => k == 0
             ? t.Or(t.And(u.InitOk, u.BadState(0)), u.InitFault)

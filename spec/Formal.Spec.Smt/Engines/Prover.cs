@@ -60,7 +60,7 @@ public static class Prover
         string? smt = null;
 
         ProveResult Done(ProveVerdict v, int? provedK = null, ClaimedPath? violation = null, CounterexampleToInduction? cti = null, string? reason = null) =>
-            new(diags.HasErrors ? ProveVerdict.Unsupported : v, b.Depth, provedK, violation, cti, reason, timings, diags.Items, smt, budget.Elapsed.TotalSeconds);
+            new(diags.HasErrors ? ProveVerdict.Unsupported : v, Math.Max(b.Checked, 0), provedK, violation, cti, reason, timings, diags.Items, smt, budget.Elapsed.TotalSeconds);
 
         // BMC up to `depth`: null when clean, else the result to report.
         ProveResult? Bmc(int depth)
