@@ -44,7 +44,16 @@ public sealed class BmcSession(Session s)
         return (r, path);
     }
 
-    /// Whether frame d (d <= Depth) can be the given state: is that state reachable in d steps?
-    public SolveResult Reaches(int d, ImmutableArray<SVal> target) =>
-        s.Check("reach", d, () => s.U.Encoder.Equal(s.U.Frame(d), target), null);
+    /// Adds the next transition without asking about violations (to search for states).
+    public void Unroll()
+    {
+        int k = Depth + 1;
+        s.Assert(k == 0 ? s.U.InitOk : s.U.Transition(k));
+        Depth = k;
+    }
+
+    /// Whether the given state is reachable in exactly <see cref="Depth"/> steps. Only the last
+    /// frame can be asked about: earlier frames are constrained to have successors.
+    public SolveResult ReachesNow(ImmutableArray<SVal> target) =>
+        s.Check("reach", Depth, () => s.U.Encoder.Equal(s.U.Frame(Depth), target), null);
 }

@@ -98,17 +98,24 @@ public static class Prover
 
         var ctiSmt = step.LastSmtLib;
 
-        // A counterexample to induction: is its pre-state reachable? If it is at depth d, its
-        // bad end is reachable by d + k, so BMC to that depth finds a real violation.
+        // A counterexample to induction: is its pre-state reachable? A fresh BMC session asks at
+        // each depth (earlier frames of a deeper unrolling would have to have successors). If
+        // the pre-state is reachable at depth d, its bad end is reachable by d + k, so BMC to
+        // that depth finds a real violation.
         int search = o.BmcDepth ?? Math.Max(k.Value, o.DefaultCtiSearchDepth);
         var target = u.Codec.Constant(last!.Steps[0].State!);
         int? reachableAt = null;
-        for (int d = 0; d <= search && reachableAt is null; d++)
+        using (var reach = new Session(NewSolver(), u, budget, Record, false))
         {
-            if (Bmc(d) is { } violation) return violation;
-            var r = b.Reaches(d, target);
-            if (r.Status == SolveStatus.Unknown) return Done(ProveVerdict.Unknown, reason: $"reachability of the counterexample to induction at depth {d}: {r.Reason}");
-            if (r.Status == SolveStatus.Sat) reachableAt = d;
+            var rb = new BmcSession(reach);
+            for (int d = 0; d <= search && reachableAt is null; d++)
+            {
+                if (Bmc(d) is { } violation) return violation;
+                rb.Unroll();
+                var r = rb.ReachesNow(target);
+                if (r.Status == SolveStatus.Unknown) return Done(ProveVerdict.Unknown, reason: $"reachability of the counterexample to induction at depth {d}: {r.Reason}");
+                if (r.Status == SolveStatus.Sat) reachableAt = d;
+            }
         }
         if (reachableAt is { } at && Bmc(at + k.Value) is { } real) return real;
         smt = ctiSmt;
