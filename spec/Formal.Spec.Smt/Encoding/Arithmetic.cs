@@ -30,13 +30,25 @@ public static class Arithmetic
             long qlo = ConstEval.FloorDiv(range.Lo, d), qhi = ConstEval.FloorDiv(range.Hi, d);
             if (qhi - qlo < MaxCaseSplit)
             {
+                // Quotient k covers a in [k*d, (k+1)*d - 1] (within the interval). A part that is
+                // one value v is tested with `a == v` and has the constant remainder v - k*d:
+                // `(c + 1) % M` with c in 0..M-1 becomes `if c == M-1 then 0 else c + 1`.
+                Term Remainder(long k) => Math.Max(range.Lo, k * d) == Math.Min(range.Hi, (k + 1) * d - 1)
+                    ? t.Num(Math.Max(range.Lo, k * d) - k * d)
+                    : t.Sub(a, t.Num(k * d));
                 var q = t.Num(qhi);
-                var r = t.Sub(a, t.Num(qhi * d));
+                var r = Remainder(qhi);
                 for (long k = qhi - 1; k >= qlo; k--)
                 {
-                    var below = t.Lt(a, t.Num((k + 1) * d));
-                    q = t.Ite(below, t.Num(k), q);
-                    r = t.Ite(below, t.Sub(a, t.Num(k * d)), r);
+                    long from = Math.Max(range.Lo, k * d), to = Math.Min(range.Hi, (k + 1) * d - 1);
+                    long upper = Math.Min(range.Hi, (k + 2) * d - 1);
+                    // In the chain, a >= k*d already holds; "a is in part k" is a <= to, which is
+                    // a != to + 1 when the next part (the rest) is the single value to + 1.
+                    var inPart = k == qhi - 1 && upper == to + 1 ? t.Not(t.Eq(a, t.Num(to + 1)))
+                        : from == to && k == qlo ? t.Eq(a, t.Num(to))
+                        : t.Le(a, t.Num(to));
+                    q = t.Ite(inPart, t.Num(k), q);
+                    r = t.Ite(inPart, Remainder(k), r);
                 }
                 return (q, r);
             }

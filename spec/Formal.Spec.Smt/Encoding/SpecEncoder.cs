@@ -77,56 +77,99 @@ public sealed class SpecEncoder
         return new InitEncoding(Shape(end.Vars), end.Pc, faults.AnyError, faults.AnyAssertion);
     }
 
+    /// Actions with at most this many parameter combinations are encoded once per combination
+    /// (as the explorer enumerates them): with constant parameters, `m[i] := f(m[i])` touches
+    /// one entry directly instead of reading every entry through a symbolic index.
+    public const int MaxGroundedInstances = 256;
+
     /// Step <paramref name="index"/> (1-based: it leads from frame index-1 to frame index).
     public StepEncoding Step(ImmutableArray<SVal> pre, int index)
     {
-        var actions = Ir.Actions.Select(a => Action(a, pre, index)).ToImmutableArray();
+        var actions = Ir.Actions.SelectMany(a => Instances(a, pre, index)).ToImmutableArray();
         Term? selector = actions.Length > 1 ? T.Z.IntConst($"action@{index}") : null;
         return new StepEncoding(index, selector, actions);
     }
 
-    private ActionEncoding Action(ActionIr a, ImmutableArray<SVal> pre, int index)
+    private IEnumerable<ActionEncoding> Instances(ActionIr a, ImmutableArray<SVal> pre, int index)
+    {
+        long combos = a.Params.Aggregate(1L, (n, p) => n * TypeOps.DomainSize(p.Type));
+        if (a.Params.Count == 0 || combos > MaxGroundedInstances)
+        {
+            yield return Action(a, pre, index, null);
+            yield break;
+        }
+        // The first parameter varies slowest, as in the explorer's nested loops.
+        var values = new long[a.Params.Count];
+        for (long c = 0; c < combos; c++)
+        {
+            long rest = c;
+            for (int i = a.Params.Count - 1; i >= 0; i--)
+            {
+                var ty = a.Params[i].Type;
+                long n = TypeOps.DomainSize(ty);
+                values[i] = (ty is IntTy it ? it.Lo : 0) + rest % n;
+                rest /= n;
+            }
+            yield return Action(a, pre, index, values);
+        }
+    }
+
+    private ActionEncoding Action(ActionIr a, ImmutableArray<SVal> pre, int index, long[]? ground)
     {
         var locals = ImmutableDictionary<int, SVal>.Empty;
         var pc = T.True;
         var ps = ImmutableArray.CreateBuilder<Term>();
         var paramChoices = new List<ChoiceVar>();
-        foreach (var p in a.Params)
+        string scope = a.Name;
+        if (ground is not null)
         {
-            var name = $"{a.Name}.{p.Name}@{index}";
-            var v = p.Type is BoolTy ? T.Z.BoolConst(name) : T.Z.IntConst(name);
-            long n = TypeOps.DomainSize(p.Type);
-            long lo = p.Type is IntTy it ? it.Lo : 0;
-            if (p.Type is not BoolTy) pc = T.And(pc, T.InRange(v, lo, lo + n - 1));
-            var values = p.Type is BoolTy ? [T.False, T.True] : Enumerable.Range(0, (int)n).Select(i => T.Num(lo + i)).ToImmutableArray();
-            paramChoices.Add(new ChoiceVar(name, v, values));
-            ps.Add(v);
-            locals = locals.SetItem(p.Id, new SScalar(v));
+            scope = $"{a.Name}({string.Join(",", a.Params.Select((p, i) => Runtime.ValueCodec.Scalar(p.Type, ground[i]).Show()))})";
+            for (int i = 0; i < a.Params.Count; i++)
+            {
+                var v = ((SScalar)V.Scalar(a.Params[i].Type, ground[i])).T;
+                ps.Add(v);
+                locals = locals.SetItem(a.Params[i].Id, new SScalar(v));
+            }
         }
+        else
+            foreach (var p in a.Params)
+            {
+                var name = $"{a.Name}.{p.Name}@{index}";
+                var v = p.Type is BoolTy ? T.Z.BoolConst(name) : T.Z.IntConst(name);
+                long n = TypeOps.DomainSize(p.Type);
+                long lo = p.Type is IntTy it ? it.Lo : 0;
+                if (p.Type is not BoolTy) pc = T.And(pc, T.InRange(v, lo, lo + n - 1));
+                var values = p.Type is BoolTy ? [T.False, T.True] : Enumerable.Range(0, (int)n).Select(i => T.Num(lo + i)).ToImmutableArray();
+                paramChoices.Add(new ChoiceVar(name, v, values));
+                ps.Add(v);
+                locals = locals.SetItem(p.Id, new SScalar(v));
+            }
         var faults = new Faults(T);
         _x.Faults = faults;
-        var (end, choices) = _s.Run(a.Body, new PathState(pre, locals, pc), pre, a.Name, $"@{index}");
+        var (end, choices) = _s.Run(a.Body, new PathState(pre, locals, pc), pre, scope, $"@{index}");
         return new ActionEncoding(a, ps.ToImmutable(), Shape(end.Vars), end.Pc, faults.AnyError, faults.AnyAssertion,
             paramChoices.Concat(choices).ToImmutableArray());
     }
 
-    /// The step leads from its pre-frame to <paramref name="post"/> without a fault.
-    public Term Transition(StepEncoding step, ImmutableArray<SVal> post)
+    /// The post-frame is what the selected action (instance) computes from the pre-frame. Says
+    /// nothing about whether that path is enabled or fails (see <see cref="Valid"/>), so that
+    /// BMC can assert it before asking whether the step fails.
+    public Term Successor(StepEncoding step, ImmutableArray<SVal> post)
     {
+        if (step.Actions.Length == 0) return T.False;
         var parts = new List<Term>();
         if (step.Selector is { } sel) parts.Add(T.InRange(sel, 0, step.Actions.Length - 1));
-        if (step.Actions.Length == 0) return T.False;
-        for (int a = 0; a < step.Actions.Length; a++)
-        {
-            var act = step.Actions[a];
-            parts.Add(T.Implies(step.Chosen(T, a), T.And(act.Enabled, T.And(T.Not(act.Error), T.Not(act.AssertionFails)))));
-        }
         var postLeaves = post.SelectMany(Values.Leaves).ToList();
         var nextLeaves = step.Actions.Select(act => act.Next.SelectMany(Values.Leaves).ToList()).ToList();
         for (int j = 0; j < postLeaves.Count; j++)
             parts.Add(T.Eq(postLeaves[j], Merge(step, nextLeaves.Select(l => l[j]).ToList())));
         return T.And(parts);
     }
+
+    /// The selected path is enabled and runs without a run-time error or failed assertion.
+    public Term Valid(StepEncoding step) =>
+        T.And(step.Actions.Select((act, a) =>
+            T.Implies(step.Chosen(T, a), T.And(act.Enabled, T.And(T.Not(act.Error), T.Not(act.AssertionFails))))));
 
     /// One leaf of the next state across actions: the value most actions give is the default,
     /// the others are selected by action (keeps frame conditions small).

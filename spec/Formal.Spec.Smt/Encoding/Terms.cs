@@ -102,12 +102,32 @@ public sealed class Terms(Z3Context z)
         return Z.Ite(c, t, e);
     }
 
+    /// Terms of the form `base + offset` built here, so that comparisons with numerals move the
+    /// offset to the constant side: the solver handles `x = 8` much better than `x + 1 = 9`
+    /// (measured on the counters benchmark, see README.md).
+    private readonly Dictionary<Term, (Term Base, long Offset)> _offsets = new();
+
+    private (Term Base, long Offset) Split(Term t) => _offsets.TryGetValue(t, out var o) ? o : (t, 0);
+
+    private Term Offset(Term b, long off)
+    {
+        if (off == 0) return b;
+        var t = off > 0 ? Z.Add(b, Num(off)) : Z.Sub(b, Num(-off));
+        _offsets[t] = (b, off);
+        return t;
+    }
+
     /// Equality of two terms of the same sort (Bool terms compare with iff).
     public Term Eq(Term a, Term b)
     {
         if (a == b) return True;
         if (IntValue(a) is { } x && IntValue(b) is { } y) return Bool(x == y);
         if (IsTrue(a) || IsFalse(a) || IsTrue(b) || IsFalse(b)) return Iff(a, b);
+        if (IntValue(b) is { } n && _offsets.TryGetValue(a, out var oa)) return Eq(oa.Base, Num(checked(n - oa.Offset)));
+        if (IntValue(a) is { } m && _offsets.TryGetValue(b, out var ob)) return Eq(ob.Base, Num(checked(m - ob.Offset)));
+        var (ba, xa) = Split(a);
+        var (bb, xb) = Split(b);
+        if (ba == bb) return Bool(xa == xb);
         return Z.Eq(a, b);
     }
 
@@ -115,6 +135,11 @@ public sealed class Terms(Z3Context z)
     {
         if (a == b) return True;
         if (IntValue(a) is { } x && IntValue(b) is { } y) return Bool(x <= y);
+        if (IntValue(b) is { } n && _offsets.TryGetValue(a, out var oa)) return Le(oa.Base, Num(checked(n - oa.Offset)));
+        if (IntValue(a) is { } m && _offsets.TryGetValue(b, out var ob)) return Le(Num(checked(m - ob.Offset)), ob.Base);
+        var (ba, xa) = Split(a);
+        var (bb, xb) = Split(b);
+        if (ba == bb) return Bool(xa <= xb);
         return Z.Le(a, b);
     }
 
@@ -122,6 +147,11 @@ public sealed class Terms(Z3Context z)
     {
         if (a == b) return False;
         if (IntValue(a) is { } x && IntValue(b) is { } y) return Bool(x < y);
+        if (IntValue(b) is { } n && _offsets.TryGetValue(a, out var oa)) return Lt(oa.Base, Num(checked(n - oa.Offset)));
+        if (IntValue(a) is { } m && _offsets.TryGetValue(b, out var ob)) return Lt(Num(checked(m - ob.Offset)), ob.Base);
+        var (ba, xa) = Split(a);
+        var (bb, xb) = Split(b);
+        if (ba == bb) return Bool(xa < xb);
         return Z.Lt(a, b);
     }
 
@@ -132,8 +162,8 @@ public sealed class Terms(Z3Context z)
     {
         var (x, y) = (IntValue(a), IntValue(b));
         if (x is { } xv && y is { } yv) return Num(checked(xv + yv));
-        if (x == 0) return b;
-        if (y == 0) return a;
+        if (y is { } c) { var (ba, oa) = Split(a); return Offset(ba, checked(oa + c)); }
+        if (x is { } d) { var (bb, ob) = Split(b); return Offset(bb, checked(ob + d)); }
         return Z.Add(a, b);
     }
 
@@ -141,8 +171,11 @@ public sealed class Terms(Z3Context z)
     {
         var (x, y) = (IntValue(a), IntValue(b));
         if (x is { } xv && y is { } yv) return Num(checked(xv - yv));
-        if (y == 0) return a;
         if (a == b) return Num(0);
+        if (y is { } c) { var (ba, oa) = Split(a); return Offset(ba, checked(oa - c)); }
+        var (b1, o1) = Split(a);
+        var (b2, o2) = Split(b);
+        if (b1 == b2) return Num(checked(o1 - o2));
         return Z.Sub(a, b);
     }
 

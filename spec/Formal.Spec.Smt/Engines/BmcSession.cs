@@ -28,9 +28,11 @@ public sealed class BmcSession(Session s)
         int k = Depth + 1;
         Checked = k;
         ClaimedPath? path = null;
+        // The successor frame is defined before the check (faults on the path still count).
+        if (k > 0) s.Assert(u.Successor(k));
         Term Query() => k == 0
             ? t.Or(t.And(u.InitOk, u.BadState(0)), u.InitFault)
-            : t.Or(t.And(u.Transition(k), u.BadState(k)), u.Fault(k));
+            : t.Or(t.And(u.Valid(k), u.BadState(k)), u.Fault(k));
         var r = s.Check("bmc", k, Query, m =>
         {
             bool fault = m.Bool(k == 0 ? u.InitFault : u.Fault(k));
@@ -38,7 +40,7 @@ public sealed class BmcSession(Session s)
         });
         if (r.Status == SolveStatus.Unsat)
         {
-            s.Assert(k == 0 ? u.InitOk : u.Transition(k));
+            s.Assert(k == 0 ? u.InitOk : u.Valid(k));
             Depth = k;
         }
         return (r, path);

@@ -19,7 +19,7 @@ public sealed class Unrolling
     private readonly Dictionary<int, StepEncoding> _steps = new();
     private readonly Dictionary<int, InvariantEncoding> _invariants = new();
     private readonly Dictionary<int, Term> _deadlocks = new();
-    private readonly Dictionary<int, Term> _transitions = new();
+    private readonly Dictionary<int, Term> _successors = new();
     private InitEncoding? _init;
 
     public Unrolling(SpecIr ir, Z3Context z, bool checkDeadlock, DiagnosticBag diags)
@@ -55,11 +55,18 @@ public sealed class Unrolling
         return s;
     }
 
-    public Term Transition(int i)
+    /// Frame i is what step i computes from frame i-1 (enabled and fault-free or not).
+    public Term Successor(int i)
     {
-        if (!_transitions.TryGetValue(i, out var t)) _transitions[i] = t = Encoder.Transition(Step(i), Frame(i));
+        if (!_successors.TryGetValue(i, out var t)) _successors[i] = t = Encoder.Successor(Step(i), Frame(i));
         return t;
     }
+
+    /// Step i is enabled and fault-free.
+    public Term Valid(int i) => Encoder.Valid(Step(i));
+
+    /// A transition of the spec from frame i-1 to frame i.
+    public Term Transition(int i) => T.And(Successor(i), Valid(i));
 
     /// Step i fails: a run-time error or an assertion on the chosen path.
     public Term Fault(int i) => Encoder.Fault(Step(i));
