@@ -88,7 +88,7 @@ public static class CheckCommand
         {
             stdout.WriteLine();
             foreach (var (pool, n) in result.BoundHits.OrderBy(p => p.Key, StringComparer.Ordinal))
-                stdout.WriteLine($"Note: the pool {pool} was exhausted {n:N0} times (an alloc found no free object); behaviours needing more objects are outside this configuration.");
+                stdout.WriteLine($"Note: the pool {pool} was exhausted {n:N0} time{(n == 1 ? "" : "s")} (an alloc found no free object); behaviours needing more objects are outside this configuration.");
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{st.Generated:N0} states generated, {st.Distinct:N0} distinct states, depth {st.Depth}, {st.Queue:N0} states left on queue."));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -185,7 +185,12 @@ public static class Checker
             if (t is EnumDecl e) foreach (var m in e.Members) Add(m.Name, "enum value", m.Span);
         }
         foreach (var v in syn.Variables) Add(v.Name, "variable", v.Span);
-        foreach (var d in syn.Defs) Add(d.Name, "definition", d.Span);
+        foreach (var d in syn.Defs)
+        {
+            if (d.Name is "card" or "len" or "head" or "last" or "tail" or "append" or "min" or "max" or "some" or "old")
+                diags.Error(d.Span, $"definition '{d.Name}' has the name of a built-in function; choose another name");
+            Add(d.Name, "definition", d.Span);
+        }
         foreach (var p in syn.Procedures) Add(p.Name, "procedure", p.Span);
         var actions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in syn.Actions)

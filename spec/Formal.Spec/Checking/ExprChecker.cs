@@ -28,6 +28,9 @@ public sealed class ExprChecker(Env env)
             case AInt i: return new EConst(new IntTy(i.Value, i.Value), i.Span, i.Value);
             case ABool b: return new EConst(BoolTy.Instance, b.Span, b.Value ? 1 : 0);
             case ANone n: return NoneOf(expected as OptionTy ?? new OptionTy(AnyTy.Instance), n.Span);
+            case ADefault d:
+                if (expected is null or AnyTy or ErrorTy) return Error(d.Span, "the type of 'default' is not known here; use it as the value of an assignment or field");
+                return DefaultOf(expected, d.Span);
             case AName n: return Name(n, s);
             case AUnary u: return Unary(u, s, m);
             case ABinary b: return Binary(b, s, m);
@@ -528,6 +531,27 @@ public sealed class ExprChecker(Env env)
         }
         if (env.ProcDecls.ContainsKey(c.Name)) return Error(c.Span, $"'{c.Name}' is a procedure; call it as a statement, not inside an expression");
         return Error(c.Span, $"unknown function '{c.Name}'{Suggest.Hint(c.Name, BuiltinNames.Concat(env.DefDecls.Keys))}");
+    }
+
+    /// The zero value of a type, built from literals (so back ends need no extra node kind).
+    private Expr DefaultOf(Ty t, SourceSpan span)
+    {
+        switch (t)
+        {
+            case BoolTy or EnumTy or PoolTy: return new EConst(t, span, 0);
+            case IntTy i when i.IsFinite: return new EConst(new IntTy(i.Lo, i.Lo), span, i.Lo);
+            case IntTy: return new EConst(new IntTy(0, 0), span, 0);
+            case SetTy st: return new ESetLit(st, span, EquatableArray<Expr>.From([]));
+            case OptionTy o: return NoneOf(o, span);
+            case SeqTy q: return new ESeqLit(q, span, EquatableArray<Expr>.From([]));
+            case RecordTy r: return new ERecord(r, span, EquatableArray<Expr>.From(r.Fields.Select(f => DefaultOf(f.Type, span))));
+            case MapTy m:
+            {
+                var local = env.NewLocal("_", m.Key, span);
+                return new EMapComp(m, span, local, DefaultOf(m.Value, span));
+            }
+            default: return Error(span, $"{t.Show()} has no default value");
+        }
     }
 
     private static Expr NoneOf(OptionTy t, SourceSpan span) =>

@@ -20,6 +20,9 @@ public sealed record AName(SourceSpan Span, string Name) : Ast(Span);
 public sealed record AInt(SourceSpan Span, long Value) : Ast(Span);
 public sealed record ABool(SourceSpan Span, bool Value) : Ast(Span);
 public sealed record ANone(SourceSpan Span) : Ast(Span);
+/// The zero value of the type the context expects (false, lowest value, first enum value, object
+/// 0, none, empty); used to return a freed object to its pool.
+public sealed record ADefault(SourceSpan Span) : Ast(Span);
 public sealed record AUnary(SourceSpan Span, UnOp Op, Ast Operand) : Ast(Span);
 public sealed record ABinary(SourceSpan Span, BinOp Op, Ast Left, Ast Right) : Ast(Span);
 public sealed record AIf(SourceSpan Span, Ast Cond, Ast Then, Ast Else) : Ast(Span);

@@ -36,6 +36,7 @@ public static class AstPrinter
             case AInt i: sb.Append(i.Value); break;
             case ABool b: sb.Append(b.Value ? "true" : "false"); break;
             case ANone: sb.Append("none"); break;
+            case ADefault: sb.Append("default"); break;
             case AUnary u:
                 sb.Append(u.Op == UnOp.Neg ? "-" : "not ");
                 Write(sb, u.Operand, 12);

@@ -13,7 +13,7 @@ public static class Lexer
         ["union"] = TokenKind.Union, ["inter"] = TokenKind.Inter, ["diff"] = TokenKind.Diff,
         ["subseteq"] = TokenKind.SubsetEq, ["find"] = TokenKind.Find, ["require"] = TokenKind.Require,
         ["assert"] = TokenKind.Assert, ["choose"] = TokenKind.Choose, ["alloc"] = TokenKind.Alloc,
-        ["skip"] = TokenKind.Skip,
+        ["skip"] = TokenKind.Skip, ["default"] = TokenKind.Default,
     };
 
     public static IReadOnlySet<string> KeywordNames { get; } = new HashSet<string>(Keywords.Keys, StringComparer.Ordinal);

@@ -512,6 +512,7 @@ public sealed class Parser
             case TokenKind.True: Next(); return new ABool(span, true);
             case TokenKind.False: Next(); return new ABool(span, false);
             case TokenKind.None: Next(); return new ANone(span);
+            case TokenKind.Default: Next(); return new ADefault(span);
             case TokenKind.LParen:
             {
                 Next();

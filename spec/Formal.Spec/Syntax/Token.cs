@@ -9,7 +9,7 @@ public enum TokenKind
     AndAnd, OrOr, Bang,
     // keywords
     And, Or, Not, If, Then, Else, Let, In, NotIn, Forall, Exists, For, Where, With, True, False, None,
-    Union, Inter, Diff, SubsetEq, Find, Require, Assert, Choose, Alloc, Skip,
+    Union, Inter, Diff, SubsetEq, Find, Require, Assert, Choose, Alloc, Skip, Default,
 }
 
 public readonly record struct Token(TokenKind Kind, string Text, int Offset, long IntValue = 0)

@@ -219,7 +219,8 @@ public sealed class SpecReader
 
     private ConfigDecl? ReadConfig(YEntry e)
     {
-        var name = NameOf(e.Key, "configuration");
+        // Configuration names are labels for --config, not identifiers of the language.
+        var name = e.Key.Value;
         if (e.Value is YScalar s0 && s0.IsNull) return new ConfigDecl(name, e.Key.Span, [], null);
         if (e.Value is not YMap m) return Bad<ConfigDecl>(e.Value, "a mapping from constant names to values");
         var values = new List<(string, SourceSpan, ConstValue)>();
