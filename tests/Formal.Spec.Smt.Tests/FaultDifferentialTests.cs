@@ -322,4 +322,25 @@ public class FaultDifferentialTests
             Assert.Equal(ProveVerdict.BoundReached, r.Verdict);
         }
     }
+
+    /// The evaluator compares sequences slot by slot, padding included, and pads a literal with
+    /// its own element default but `tail` with the type's: `[2]` and `tail([1, 2])` differ. The
+    /// encoder reproduces the padding, so whatever the evaluator decides, BMC must agree.
+    [Fact]
+    public void Sequence_padding_compares_as_in_the_evaluator()
+    {
+        var ir = SpecHarness.Load("""
+            spec: pad
+            variables: { s: "seq(0..3, 2)", t: "seq(0..3, 2)", n: 0..3 }
+            init: { s: "[2]", t: "tail([1, 2])", n: 0 }
+            actions:
+              Step: { guard: n < 1, update: { n: n + 1, t: "append(tail(t), 2)" } }
+            invariants:
+              Same: s == t
+            """);
+        var e = SmtHarness.Explore(ir);
+        var r = SmtHarness.Prove(ir, bmc: 2);
+        Assert.Equal(e.Verdict == Verdict.Violation, r.Verdict == ProveVerdict.Violation);
+        if (r.Violation is { } path) Assert.Equal(e.Trace!.Length, SmtHarness.Replay(ir, path).Length);
+    }
 }

@@ -50,7 +50,7 @@ public static class StateProbe
             using var z = new Z3Context();
             var diags = new DiagnosticBag();
             var u = new Unrolling(ir, z, false, diags);
-            using var session = new Session(z.Solver(), u, new Budget(null), _ => { }, false);
+            using var session = new Session(() => z.Solver(), u, new Budget(null), _ => { }, false);
             var bmc = new BmcSession(session);
             var ts = new SpecTransitionSystem(ir);
             int deepest = probes.Max(p => p.Depth);

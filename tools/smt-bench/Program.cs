@@ -27,7 +27,7 @@ public static class Program
             string spec = Path.Combine(FindRoot(), "spec", "examples", "counters.yaml");
             var runs = new Dictionary<string, List<List<double>>>();
             for (int r = 0; r < rounds; r++)
-                foreach (var run in new[] { CountersBench.Encoded(spec, n, m, depth), CountersBench.HandInt(n, m, depth), CountersBench.HandInt(n, m, depth, 1), CountersBench.HandInt(n, m, depth, 2), CountersBench.HandBv(n, m, depth) })
+                foreach (var run in new[] { CountersBench.Encoded(spec, n, m, depth), CountersBench.Encoded(spec, n, m, depth, Formal.Spec.Smt.Engines.SolvingMode.Fresh), CountersBench.HandInt(n, m, depth), CountersBench.HandInt(n, m, depth, 1), CountersBench.HandInt(n, m, depth, 2), CountersBench.HandBv(n, m, depth) })
                 {
                     if (!runs.TryGetValue(run.Name, out var list)) runs[run.Name] = list = new();
                     list.Add(run.Seconds);
@@ -35,7 +35,15 @@ public static class Program
             Report(runs, depth);
             return 0;
         }
-        Console.Error.WriteLine("usage: smt-bench smtlib FILE [PRELUDE] | counters N M DEPTH [ROUNDS]");
+        if (args.Length >= 5 && args[0] == "spec")
+        {
+            // spec FILE CONFIG DEPTH incremental|fresh [K]: per-depth BMC (and k-induction) times.
+            var mode = args[4] == "fresh" ? Formal.Spec.Smt.Engines.SolvingMode.Fresh : Formal.Spec.Smt.Engines.SolvingMode.Incremental;
+            int? k = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : null;
+            SpecBench.Run(args[1], args[2] == "-" ? null : args[2], int.Parse(args[3], CultureInfo.InvariantCulture), mode, k);
+            return 0;
+        }
+        Console.Error.WriteLine("usage: smt-bench spec FILE CONFIG DEPTH incremental|fresh [K] | smtlib FILE [PRELUDE] | counters N M DEPTH [ROUNDS]");
         return 2;
     }
 

@@ -4,14 +4,14 @@ using Formal.Spec.Smt.Z3;
 namespace Formal.Spec.Smt.Encoding;
 
 /// A symbolic value: the same shape as the evaluator's slot layout, with a Z3 term per leaf.
-/// Values are kept canonical (a none option holds its inner default, sequence slots past the
-/// length hold the element default), so two values are equal exactly when their leaves are.
+/// Leaves the evaluator leaves unspecified hold what the evaluator would hold there (sequence
+/// padding), so equality can compare slot by slot as the evaluator does.
 public abstract record SVal;
 
 /// bool (a Bool term), or an integer, enum ordinal or pool object index (an Int term).
 public sealed record SScalar(Term T) : SVal;
 
-/// An option of any type: whether it holds a value, and the value (the inner default when not).
+/// An option of any type: whether it holds a value, and the value (meaningless when not).
 public sealed record SOpt(Term IsSome, SVal Value) : SVal;
 
 /// A set as one Bool per possible element: Bits[i] says whether Lo + i is in the set. Values
@@ -26,5 +26,6 @@ public sealed record SRec(ImmutableArray<SVal> Fields) : SVal;
 /// A total map over a finite key type, one value per key in key order.
 public sealed record SMap(ImmutableArray<SVal> Values) : SVal;
 
-/// A bounded sequence: the length and one element per slot of the capacity.
+/// A bounded sequence: the length and one element per slot of the capacity (slots past the
+/// length hold the evaluator's padding).
 public sealed record SSeq(Term Len, ImmutableArray<SVal> Elems) : SVal;

@@ -5,8 +5,8 @@ using Formal.Spec.Types;
 
 namespace Formal.Spec.Smt.Encoding;
 
-/// Bounded sequences: a length and one value per slot of the capacity (slots past the length
-/// hold the element default, so equality is slot-wise).
+/// Bounded sequences: a length and one value per slot of the capacity. Slots past the length
+/// get exactly what the evaluator puts there, because it compares sequences slot by slot.
 internal sealed class SeqEncoding(ExprEncoder x)
 {
     private Terms T => x.T;
@@ -61,7 +61,11 @@ internal sealed class SeqEncoding(ExprEncoder x)
             {
                 x.Error(g, empty);
                 var st = (SeqTy)c.Type;
-                var elems = s.Elems.Skip(1).Append(V.Default(st.Elem)).Take(st.Capacity).ToImmutableArray();
+                var d = V.Default(st.Elem);
+                // The evaluator fills every slot from the new length on with the default.
+                var elems = Enumerable.Range(0, st.Capacity)
+                    .Select(j => j + 1 < s.Elems.Length ? V.Ite(T.Lt(T.Num(j + 1), s.Len), s.Elems[j + 1], d) : d)
+                    .ToImmutableArray();
                 return new SSeq(T.Sub(s.Len, T.Num(1)), elems);
             }
             case Builtin.Append:

@@ -166,6 +166,22 @@ public sealed class SpecEncoder
         return T.And(parts);
     }
 
+    /// The ranges of the step's choice variables. Harmless at the top level (a path that does
+    /// not make a choice leaves its variable unconstrained anyway) and they let the solver
+    /// bound every integer.
+    public Term ChoiceBounds(StepEncoding step)
+    {
+        var parts = new List<Term>();
+        foreach (var c in step.Actions.SelectMany(a => a.Choices))
+        {
+            if (c.Values.IsDefaultOrEmpty) continue;
+            var nums = c.Values.Select(T.IntValue).ToList();
+            if (nums.Any(n => n is null)) continue;
+            parts.Add(T.InRange(c.Var, nums.Min()!.Value, nums.Max()!.Value));
+        }
+        return T.And(parts);
+    }
+
     /// The selected path is enabled and runs without a run-time error or failed assertion.
     public Term Valid(StepEncoding step) =>
         T.And(step.Actions.Select((act, a) =>

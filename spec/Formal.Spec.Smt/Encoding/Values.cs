@@ -54,8 +54,9 @@ public sealed class Values(Terms t)
     }
 
     /// The constraints a value of this type satisfies in every state the evaluator can build:
-    /// scalars in their ranges, and canonical padding (none holds the default, sequence slots
-    /// past the length hold the element default). Free states (induction) assume them.
+    /// each scalar within its type's range. Nothing is assumed about what the evaluator leaves
+    /// unspecified (the inner value of a none, sequence slots past the length: a literal `[2]`
+    /// pads with 2, `tail` with the default), or a free state could be vacuously impossible.
     public Term WellFormed(Ty ty, SVal v)
     {
         switch (ty, v)
@@ -63,19 +64,13 @@ public sealed class Values(Terms t)
             case (IntTy i, SScalar s) when i.IsFinite: return T.InRange(s.T, i.Lo, i.Hi);
             case (EnumTy e, SScalar s): return T.InRange(s.T, 0, e.Members.Count - 1);
             case (PoolTy p, SScalar s): return T.InRange(s.T, 0, p.Size - 1);
-            case (OptionTy o, SOpt s):
-                return T.And(WellFormed(o.Inner, s.Value), T.Or(s.IsSome, Eq(s.Value, Default(o.Inner))));
+            case (OptionTy o, SOpt s): return T.Implies(s.IsSome, WellFormed(o.Inner, s.Value));
             case (RecordTy r, SRec s): return T.And(r.Fields.Select((f, i) => WellFormed(f.Type, s.Fields[i])));
             case (MapTy m, SMap s): return T.And(s.Values.Select(x => WellFormed(m.Value, x)));
             case (SeqTy q, SSeq s):
             {
                 var parts = new List<Term> { T.InRange(s.Len, 0, q.Capacity) };
-                var d = Default(q.Elem);
-                for (int i = 0; i < q.Capacity; i++)
-                {
-                    parts.Add(WellFormed(q.Elem, s.Elems[i]));
-                    parts.Add(T.Or(T.Lt(T.Num(i), s.Len), Eq(s.Elems[i], d)));
-                }
+                for (int i = 0; i < q.Capacity; i++) parts.Add(T.Implies(T.Lt(T.Num(i), s.Len), WellFormed(q.Elem, s.Elems[i])));
                 return T.And(parts);
             }
             default: return T.True;

@@ -28,21 +28,20 @@ public sealed class BmcSession(Session s)
         int k = Depth + 1;
         Checked = k;
         ClaimedPath? path = null;
-        // The successor frame is defined before the check (faults on the path still count).
-        if (k > 0) s.Assert(u.Successor(k));
-        Term Query() => k == 0
-            ? t.Or(t.And(u.InitOk, u.BadState(0)), u.InitFault)
-            : t.Or(t.And(u.Valid(k), u.BadState(k)), u.Fault(k));
+        Term Query()
+        {
+            if (k == 0) return t.Or(t.And(u.InitOk, u.BadState(0)), u.InitFault);
+            // The successor frame is defined before the check (faults on the path still count).
+            s.Assert(u.Successor(k));
+            s.Assert(u.ChoiceBounds(k));
+            return t.Or(t.And(u.Valid(k), u.BadState(k)), u.Fault(k));
+        }
         var r = s.Check("bmc", k, Query, m =>
         {
             bool fault = m.Bool(k == 0 ? u.InitFault : u.Fault(k));
             path = u.Decode(m, true, k, fault ? ClaimedEnd.BadStep : ClaimedEnd.BadState);
         });
-        if (r.Status == SolveStatus.Unsat)
-        {
-            s.Assert(k == 0 ? u.InitOk : u.Valid(k));
-            Depth = k;
-        }
+        if (r.Status == SolveStatus.Unsat) Commit(k);
         return (r, path);
     }
 
@@ -50,7 +49,20 @@ public sealed class BmcSession(Session s)
     public void Unroll()
     {
         int k = Depth + 1;
-        s.Assert(k == 0 ? s.U.InitOk : s.U.Transition(k));
+        if (k > 0)
+        {
+            s.Assert(s.U.Successor(k));
+            s.Assert(s.U.ChoiceBounds(k));
+        }
+        Commit(k);
+    }
+
+    /// Depth k is a valid part of every path from now on.
+    private void Commit(int k)
+    {
+        s.Assert(k == 0 ? s.U.InitOk : s.U.Valid(k));
+        // Implied by a valid step; stated so that the solver knows every range.
+        s.Assert(s.U.Encoder.WellFormed(s.U.Frame(k)));
         Depth = k;
     }
 

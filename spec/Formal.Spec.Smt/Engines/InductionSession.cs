@@ -25,17 +25,22 @@ public sealed class InductionSession
     {
         var u = _s.U;
         var t = u.T;
-        while (_k < k)
-        {
-            int i = ++_k;
-            var inv = u.Invariants(i - 1);
-            _s.Assert(t.And(inv.Holds, t.Not(inv.Error)));
-            _s.Assert(u.Encoder.WellFormed(u.Frame(i)));
-            _s.Assert(u.Transition(i));
-            for (int j = 0; j < i; j++) _s.Assert(t.Not(u.Encoder.Equal(u.Frame(j), u.Frame(i))));
-        }
         ClaimedPath? cti = null;
-        var r = _s.Check("induction", k, () => t.Or(u.BadState(k), u.Fault(k + 1)), m =>
+        var r = _s.Check("induction", k, () =>
+        {
+            while (_k < k)
+            {
+                int i = ++_k;
+                var inv = u.Invariants(i - 1);
+                _s.Assert(t.And(inv.Holds, t.Not(inv.Error)));
+                _s.Assert(u.Encoder.WellFormed(u.Frame(i)));
+                _s.Assert(u.Transition(i));
+                _s.Assert(u.ChoiceBounds(i));
+                for (int j = 0; j < i; j++) _s.Assert(t.Not(u.Encoder.Equal(u.Frame(j), u.Frame(i))));
+            }
+            _s.Assert(u.ChoiceBounds(k + 1));
+            return t.Or(u.BadState(k), u.Fault(k + 1));
+        }, m =>
         {
             bool fault = m.Bool(u.Fault(k + 1));
             cti = fault ? u.Decode(m, false, k + 1, ClaimedEnd.BadStep) : u.Decode(m, false, k, ClaimedEnd.BadState);

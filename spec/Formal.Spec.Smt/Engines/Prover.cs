@@ -32,6 +32,9 @@ public sealed record ProveOptions
 
     public CancellationToken Cancel { get; init; }
 
+    /// Incremental solving, or a fresh solver per query (see README.md).
+    public SolvingMode Mode { get; init; } = SolvingMode.Incremental;
+
     /// Wraps the Z3 solver (tests use it to simulate unknown answers).
     public Func<Z3Solver, ISolver>? WrapSolver { get; init; }
 }
@@ -55,7 +58,7 @@ public static class Prover
         using var cancel = o.Cancel.Register(z.Interrupt);
         var u = new Unrolling(ir, z, o.CheckDeadlock ?? ir.CheckDeadlock, diags);
         ISolver NewSolver() => o.WrapSolver is { } wrap ? wrap(z.Solver()) : z.Solver();
-        using var bmc = new Session(NewSolver(), u, budget, Record, o.KeepSmtLib);
+        using var bmc = new Session(NewSolver, u, budget, Record, o.KeepSmtLib, o.Mode);
         var b = new BmcSession(bmc);
         string? smt = null;
 
@@ -83,7 +86,7 @@ public static class Prover
         int baseDepth = Math.Max(o.BmcDepth ?? 0, k.Value);
         if (Bmc(baseDepth) is { } found) return found;
 
-        using var step = new Session(NewSolver(), u, budget, Record, o.KeepSmtLib);
+        using var step = new Session(NewSolver, u, budget, Record, o.KeepSmtLib, o.Mode);
         var ind = new InductionSession(step);
         ClaimedPath? last = null;
         for (int i = 1; i <= k.Value; i++)
@@ -105,7 +108,7 @@ public static class Prover
         int search = o.BmcDepth ?? Math.Max(k.Value, o.DefaultCtiSearchDepth);
         var target = u.Codec.Constant(last!.Steps[0].State!);
         int? reachableAt = null;
-        using (var reach = new Session(NewSolver(), u, budget, Record, false))
+        using (var reach = new Session(NewSolver, u, budget, Record, false, o.Mode))
         {
             var rb = new BmcSession(reach);
             for (int d = 0; d <= search && reachableAt is null; d++)

@@ -62,6 +62,9 @@ public sealed class Unrolling
         return t;
     }
 
+    /// The ranges of step i's choice variables (see <see cref="SpecEncoder.ChoiceBounds"/>).
+    public Term ChoiceBounds(int i) => Encoder.ChoiceBounds(Step(i));
+
     /// Step i is enabled and fault-free.
     public Term Valid(int i) => Encoder.Valid(Step(i));
 
