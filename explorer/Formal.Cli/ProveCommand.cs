@@ -143,7 +143,8 @@ public static class ProveCommand
             }
             case ProveVerdict.Proved:
                 (exit, verdict, line) = (ExitCodes.Ok, "ok",
-                    $"Result: proved: every invariant{(ir.Lemmas.Count > 0 ? " and lemma" : "")} holds in every reachable state (k-induction, k={result.ProvedK}).");
+                    $"Result: proved: every invariant{(ir.Lemmas.Count > 0 ? " and lemma" : "")} holds in every reachable state " +
+                    (result.ProvedK is { } pk ? $"(k-induction, k={pk})." : $"({result.Reason}, and BMC checked them all)."));
                 break;
             case ProveVerdict.BoundReached:
                 reason = $"no violation up to depth {result.BmcDepth}";
@@ -183,6 +184,7 @@ public static class ProveCommand
         {
             "bmc" => $"bmc depth {c.Depth}",
             "induction" => $"induction step k={c.Depth}",
+            "extend" => $"loop-free paths of length {c.Depth}",
             _ => $"reachability depth {c.Depth}",
         };
         string outcome = (c.Query, c.Result.Status) switch
@@ -193,6 +195,8 @@ public static class ProveCommand
             ("induction", Spec.Smt.Solving.SolveStatus.Sat) => "counterexample to induction",
             ("reach", Spec.Smt.Solving.SolveStatus.Unsat) => "not reachable",
             ("reach", Spec.Smt.Solving.SolveStatus.Sat) => "reachable",
+            ("extend", Spec.Smt.Solving.SolveStatus.Unsat) => "none (BMC has seen every reachable state)",
+            ("extend", Spec.Smt.Solving.SolveStatus.Sat) => "exist",
             _ => c.Result.ToString(),
         };
         return string.Create(CultureInfo.InvariantCulture, $"{where}: {outcome} (encode {c.EncodeSeconds:F2} s, solve {c.SolveSeconds:F2} s)");

@@ -45,6 +45,24 @@ public sealed class BmcSession(Session s)
         return (r, path);
     }
 
+    /// Whether some loop-free path is one step longer than <see cref="Depth"/>. When none is,
+    /// every reachable state is reached by a loop-free path of at most Depth steps, so a clean
+    /// BMC run to Depth has seen them all: a proof (the recurrence diameter bound).
+    public SolveResult CanExtend()
+    {
+        int k = Depth + 1;
+        var u = s.U;
+        return s.Check("extend", k, () =>
+        {
+            s.Assert(u.Successor(k));
+            s.Assert(u.ChoiceBounds(k));
+            var distinct = new List<Term> { u.Valid(k) };
+            for (int i = 0; i <= k; i++)
+                for (int j = i + 1; j <= k; j++) distinct.Add(u.T.Not(u.Encoder.Equal(u.Frame(i), u.Frame(j))));
+            return u.T.And(distinct);
+        }, null);
+    }
+
     /// Adds the next transition without asking about violations (to search for states).
     public void Unroll()
     {

@@ -80,7 +80,15 @@ public static class Prover
         }
 
         int? k = o.InductionK ?? (o.BmcDepth is null ? 1 : null);
-        if (k is null) return Bmc(o.BmcDepth!.Value) ?? Done(ProveVerdict.BoundReached);
+        if (k is null)
+        {
+            if (Bmc(o.BmcDepth!.Value) is { } bmcResult) return bmcResult;
+            // No loop-free path longer than the bound: BMC has seen every reachable state.
+            var ext = b.CanExtend();
+            return ext.Status == SolveStatus.Unsat
+                ? Done(ProveVerdict.Proved, reason: $"every reachable state is reached within {b.Depth} steps")
+                : Done(ProveVerdict.BoundReached);
+        }
 
         // Base case (and any extra BMC asked for): no violation within max(bmc, k) steps.
         int baseDepth = Math.Max(o.BmcDepth ?? 0, k.Value);

@@ -9,7 +9,8 @@ public sealed record CheckTiming(string Query, int Depth, double EncodeSeconds, 
 
 public enum ProveVerdict
 {
-    /// k-induction proved every invariant and lemma for every reachable state.
+    /// k-induction proved every invariant and lemma for every reachable state (or BMC saw
+    /// every reachable state: no path is longer than the bound).
     Proved,
     /// A reachable violation (with its path from an initial state).
     Violation,
