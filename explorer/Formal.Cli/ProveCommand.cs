@@ -157,7 +157,7 @@ public static class ProveCommand
                 stdout.WriteLine();
                 stdout.Write(CtiText.Render(shown.Cti!, cti));
                 (exit, verdict, line) = (ExitCodes.Inconclusive, "inconclusive", cti.ReachableAt is { } at
-                    ? $"Result: inconclusive: the counterexample to induction starts from a state reachable in {at} steps, yet BMC to depth {at + cti.K} finds no violation (an inconsistency in the SMT back end; please report it)."
+                    ? $"Result: inconclusive: the counterexample to induction starts from a state reachable in {at} steps, yet BMC to depth {at + cti.Path.Length} finds no violation (an inconsistency in the SMT back end; please report it)."
                     : $"Result: inconclusive: the induction step fails for k={cti.K}; add a lemma that excludes the counterexample's first state (not reachable within {cti.SearchedDepth} steps).");
                 break;
             }

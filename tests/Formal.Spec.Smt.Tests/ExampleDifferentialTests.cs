@@ -36,7 +36,8 @@ public class ExampleDifferentialTests
             int depth = Math.Min(maxBmcDepth, e.Stats.Depth - 1);
             var r = SmtHarness.Prove(ir, bmc: depth, deadlock: deadlock);
             Assert.True(r.Diagnostics.Count == 0, string.Join("\n", r.Diagnostics));
-            Assert.Equal(ProveVerdict.BoundReached, r.Verdict);
+            // Clean to the bound; a proof when no loop-free path is longer than the bound.
+            Assert.Contains(r.Verdict, new[] { ProveVerdict.BoundReached, ProveVerdict.Proved });
             Assert.Equal(depth, r.BmcDepth);
             return null;
         }

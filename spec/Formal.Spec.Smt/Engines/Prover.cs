@@ -111,8 +111,8 @@ public static class Prover
 
         // A counterexample to induction: is its pre-state reachable? A fresh BMC session asks at
         // each depth (earlier frames of a deeper unrolling would have to have successors). If
-        // the pre-state is reachable at depth d, its bad end is reachable by d + k, so BMC to
-        // that depth finds a real violation.
+        // the pre-state is reachable at depth d, its bad end is reachable too, so BMC to that
+        // depth finds a real violation (perhaps a shorter one).
         int search = o.BmcDepth ?? Math.Max(k.Value, o.DefaultCtiSearchDepth);
         var target = u.Codec.Constant(last!.Steps[0].State!);
         int? reachableAt = null;
@@ -128,7 +128,8 @@ public static class Prover
                 if (r.Status == SolveStatus.Sat) reachableAt = d;
             }
         }
-        if (reachableAt is { } at && Bmc(at + k.Value) is { } real) return real;
+        // The bad end is the path's length (k, or k + 1 with a failing step) after the pre-state.
+        if (reachableAt is { } at && Bmc(at + last.Length) is { } real) return real;
         smt = ctiSmt;
         return Done(ProveVerdict.NotInductive, cti: new CounterexampleToInduction(k.Value, last, search, reachableAt),
             reason: $"the induction step fails for k={k.Value}");
