@@ -35,6 +35,23 @@ public static class Program
             Report(runs, depth);
             return 0;
         }
+        if (args.Length >= 4 && args[0] == "links")
+        {
+            // links NV NA DEPTH [ROUNDS]: set and map representations on a hand-written BMC.
+            int nv = int.Parse(args[1], CultureInfo.InvariantCulture), na = int.Parse(args[2], CultureInfo.InvariantCulture);
+            int depth = int.Parse(args[3], CultureInfo.InvariantCulture);
+            int rounds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+            var times = new Dictionary<string, List<double>>();
+            for (int r = 0; r < rounds; r++)
+                foreach (var repr in new[] { "bools", "bv", "array" })
+                {
+                    if (!times.TryGetValue(repr, out var list)) times[repr] = list = new();
+                    list.Add(LinkBench.Run(repr, nv, na, depth));
+                }
+            foreach (var (repr, list) in times)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{repr,6}: median {Median(list):F3} s over {list.Count} rounds (BMC to depth {depth}, {nv} x {na})"));
+            return 0;
+        }
         if (args.Length >= 5 && args[0] == "spec")
         {
             // spec FILE CONFIG DEPTH incremental|fresh [K]: per-depth BMC (and k-induction) times.

@@ -55,6 +55,15 @@ public static class PathReplay
                 if (i == 0) gen.Initial(matcher);
                 else gen.Successors(prev!, matcher);
             }
+            catch (EvalError e) when (!matcher.Found && (last || (!path.FromInitial && i > 0)))
+            {
+                // Another step from the same state fails before the enumeration reaches the
+                // claimed one. On the last step that is a violation of the same length (the
+                // explorer would report it too); from an arbitrary state (a counterexample to
+                // induction) only the claimed steps were assumed to run cleanly. Either way it
+                // is a real failure from a state on the path: report it.
+                return Done(Violations.Error(e), i == 0 ? new StepLabel("init", default, default) : gen.CurrentLabel());
+            }
             catch (EvalError e) when (!matcher.Found)
             {
                 return Diverged($"step {i}: the evaluator stops with a run-time error ({e.Message} at {e.Span}) before reaching the claimed {(i == 0 ? "initial state" : "step " + claimed.Label?.Show())}");

@@ -53,11 +53,13 @@ public sealed class Terms(Z3Context z)
 
     public Term And(IEnumerable<Term> ts)
     {
+        // The list keeps the order (deterministic output); the set only drops repeats.
         var list = new List<Term>();
+        var seen = new HashSet<Term>();
         foreach (var t in ts)
         {
             if (IsFalse(t)) return False;
-            if (!IsTrue(t) && !list.Contains(t)) list.Add(t);
+            if (!IsTrue(t) && seen.Add(t)) list.Add(t);
         }
         return list.Count switch { 0 => True, 1 => list[0], _ => Z.And(list.ToArray()) };
     }
@@ -65,10 +67,11 @@ public sealed class Terms(Z3Context z)
     public Term Or(IEnumerable<Term> ts)
     {
         var list = new List<Term>();
+        var seen = new HashSet<Term>();
         foreach (var t in ts)
         {
             if (IsTrue(t)) return True;
-            if (!IsFalse(t) && !list.Contains(t)) list.Add(t);
+            if (!IsFalse(t) && seen.Add(t)) list.Add(t);
         }
         return list.Count switch { 0 => False, 1 => list[0], _ => Z.Or(list.ToArray()) };
     }
