@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Formal.Explorer.Traces;
 using Formal.Spec;
 using Formal.Spec.Diagnostics;
@@ -30,7 +29,8 @@ public static class ProveCommand
         new("--help", false, "show this help"),
     ];
 
-    private sealed record Shown(Trace? Violation, Trace? Cti, string? Divergence);
+    /// The replayed violation or counterexample to induction (or why the replay failed).
+    internal sealed record Shown(Trace? Violation, Trace? Cti, string? Divergence);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -56,7 +56,7 @@ public static class ProveCommand
         if (ir is null)
         {
             Program.PrintDiagnostics(diags, stderr);
-            WriteJson(a, specPath, null, null, null, "error", null);
+            ProveSummary.Write(a, specPath, null, null, null, "error", null);
             return ExitCodes.BadInput;
         }
         foreach (var d in diags.Sorted()) stderr.WriteLine(d.Render());
@@ -70,7 +70,7 @@ public static class ProveCommand
         {
             stderr.WriteLine($"formal: error: {e.Message}");
             stdout.WriteLine($"Result: inconclusive: the solver is not available.");
-            WriteJson(a, specPath, ir, null, null, "inconclusive", e.Message);
+            ProveSummary.Write(a, specPath, ir, null, null, "inconclusive", e.Message);
             return ExitCodes.Inconclusive;
         }
 
@@ -111,7 +111,7 @@ public static class ProveCommand
         {
             foreach (var d in result.Diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column)) stderr.WriteLine(d.Render());
             stdout.WriteLine("Result: error: the spec uses something the SMT back end cannot encode.");
-            WriteJson(a, specPath, ir, result, null, "error", "unsupported by the SMT back end");
+            ProveSummary.Write(a, specPath, ir, result, null, "error", "unsupported by the SMT back end");
             return ExitCodes.BadInput;
         }
 
@@ -120,7 +120,7 @@ public static class ProveCommand
         {
             stderr.WriteLine($"formal: internal error: the solver's model does not replay in the evaluator: {why}");
             stderr.WriteLine("(this is a bug in the SMT encoding; please report it with the spec)");
-            WriteJson(a, specPath, ir, result, null, "error", "the solver's model does not replay: " + why);
+            ProveSummary.Write(a, specPath, ir, result, null, "error", "the solver's model does not replay: " + why);
             return ExitCodes.InternalError;
         }
 
@@ -172,7 +172,7 @@ public static class ProveCommand
                 $"{result.Checks.Count} solver checks, BMC depth {result.BmcDepth}, {result.ElapsedSeconds:F2} s."));
         }
         stdout.WriteLine(line);
-        WriteJson(a, specPath, ir, result, shown, verdict, reason);
+        ProveSummary.Write(a, specPath, ir, result, shown, verdict, reason);
         return exit;
     }
 
@@ -211,66 +211,5 @@ public static class ProveCommand
         var outcome = PathReplay.Replay(ts, path);
         if (outcome.Trace is null) return new Shown(null, null, outcome.Divergence);
         return r.Violation is not null ? new Shown(outcome.Trace, null, null) : new Shown(null, outcome.Trace, null);
-    }
-
-    private static void WriteJson(ParsedArgs a, string specPath, SpecIr? ir, ProveResult? r, Shown? shown, string verdict, string? reason)
-    {
-        if (a.Get("--json") is not { } path) return;
-        AtomicFile.WriteJson(path, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("command", "prove");
-            w.WriteString("spec", specPath);
-            w.WriteString("config", ir?.Config ?? a.Get("--config") ?? "");
-            w.WriteString("result", verdict);
-            if (ir is not null)
-            {
-                w.WritePropertyName("constants");
-                w.WriteStartObject();
-                foreach (var (n, v) in ir.Constants)
-                    if (v.IsBool) w.WriteBoolean(n, v.Int != 0); else w.WriteNumber(n, v.Int);
-                w.WriteEndObject();
-            }
-            w.WriteString("method", a.Has("--bmc") && !a.Has("--induction") ? "bmc" : "k-induction");
-            // The SMT back end does not enumerate states: the counts of `check` do not apply.
-            w.WriteNull("distinct_states");
-            w.WriteNull("generated_states");
-            if (r is not null)
-            {
-                w.WriteNumber("depth", r.BmcDepth);
-                w.WriteNumber("elapsed_s", Math.Round(r.ElapsedSeconds, 3));
-                if (r.ProvedK is { } k) w.WriteNumber("proved_k", k); else w.WriteNull("proved_k");
-            }
-            if (reason is not null) w.WriteString("reason", reason);
-            if (r is not null)
-            {
-                w.WritePropertyName("checks");
-                w.WriteStartArray();
-                foreach (var c in r.Checks)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("query", c.Query);
-                    w.WriteNumber("depth", c.Depth);
-                    w.WriteNumber("encode_s", Math.Round(c.EncodeSeconds, 4));
-                    w.WriteNumber("solve_s", Math.Round(c.SolveSeconds, 4));
-                    w.WriteString("result", c.Result.ToString());
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-            }
-            if (shown?.Violation is { } t) TraceJson.WriteViolation(w, t);
-            else w.WriteNull("violation");
-            if (shown?.Cti is { } cti && r?.Cti is { } info)
-            {
-                w.WritePropertyName("counterexample_to_induction");
-                w.WriteStartObject();
-                w.WriteNumber("k", info.K);
-                w.WriteNumber("searched_depth", info.SearchedDepth);
-                if (info.ReachableAt is { } at) w.WriteNumber("reachable_at", at); else w.WriteNull("reachable_at");
-                TraceJson.WriteViolation(w, cti);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        });
     }
 }

@@ -54,8 +54,6 @@ public sealed class SpecEncoder
     public DiagnosticBag Diags { get; }
     public Values V { get; }
     public Terms T => V.T;
-    public ExprEncoder Exprs => _x;
-    public StmtEncoder Stmts => _s;
 
     /// Fresh constants for every state variable at time step i.
     public ImmutableArray<SVal> Frame(int i) => Ir.Vars.Select(v => V.Fresh(v.Type, v.Name, $"@{i}")).ToImmutableArray();

@@ -77,8 +77,6 @@ public sealed class Values(Terms t)
         }
     }
 
-    public Term Bool(SVal v) => ((SScalar)v).T;
-
     /// Membership of a scalar element (Bool for boolean sets, Int otherwise) in a set.
     public Term Member(SSet s, Term elem)
     {
