@@ -183,7 +183,8 @@ public static class ProveCommand
         string where = c.Query switch
         {
             "bmc" => $"bmc depth {c.Depth}",
-            "induction" => $"induction step k={c.Depth}",
+            "induction" => $"induction step k={c.Depth}, invariants",
+            "induction-step" => $"induction step k={c.Depth}, next step",
             "extend" => $"loop-free paths of length {c.Depth}",
             _ => $"reachability depth {c.Depth}",
         };
@@ -191,7 +192,9 @@ public static class ProveCommand
         {
             ("bmc", Spec.Smt.Solving.SolveStatus.Unsat) => "no violation",
             ("bmc", Spec.Smt.Solving.SolveStatus.Sat) => "violation",
-            ("induction", Spec.Smt.Solving.SolveStatus.Unsat) => "proved",
+            ("induction", Spec.Smt.Solving.SolveStatus.Unsat) => "preserved",
+            ("induction-step", Spec.Smt.Solving.SolveStatus.Unsat) => "cannot fail",
+            ("induction-step", Spec.Smt.Solving.SolveStatus.Sat) => "counterexample to induction",
             ("induction", Spec.Smt.Solving.SolveStatus.Sat) => "counterexample to induction",
             ("reach", Spec.Smt.Solving.SolveStatus.Unsat) => "not reachable",
             ("reach", Spec.Smt.Solving.SolveStatus.Sat) => "reachable",

@@ -5,9 +5,9 @@ namespace Formal.Spec.Smt.Engines;
 
 /// The k-induction step: k+1 well-formed but otherwise arbitrary frames linked by k fault-free
 /// steps, pairwise distinct (simple path), the first k satisfying every invariant and lemma
-/// without a run-time error; can the last frame be bad, or its next step fail? Unsat for some k
-/// (with BMC clean up to depth k) proves the properties for every reachable state. The frames
-/// and constraints grow incrementally with k.
+/// without a run-time error; can the last frame be bad, or its next step fail? Both unsat for
+/// some k (with BMC clean up to depth k) proves the properties for every reachable state. The
+/// frames and constraints grow incrementally with k.
 public sealed class InductionSession
 {
     private readonly Session _s;
@@ -26,6 +26,8 @@ public sealed class InductionSession
         var u = _s.U;
         var t = u.T;
         ClaimedPath? cti = null;
+        // Two checks instead of one disjunction: the last frame breaks an invariant, or (with
+        // every invariant holding there) its next step fails. Each is a smaller problem.
         var r = _s.Check("induction", k, () =>
         {
             while (_k < k)
@@ -38,13 +40,15 @@ public sealed class InductionSession
                 _s.Assert(u.ChoiceBounds(i));
                 for (int j = 0; j < i; j++) _s.Assert(t.Not(u.Encoder.Equal(u.Frame(j), u.Frame(i))));
             }
-            _s.Assert(u.ChoiceBounds(k + 1));
-            return t.Or(u.BadState(k), u.Fault(k + 1));
-        }, m =>
+            return u.BadState(k);
+        }, m => cti = u.Decode(m, false, k, ClaimedEnd.BadState));
+        if (r.Status != SolveStatus.Unsat) return (r, cti);
+        r = _s.Check("induction-step", k, () =>
         {
-            bool fault = m.Bool(u.Fault(k + 1));
-            cti = fault ? u.Decode(m, false, k + 1, ClaimedEnd.BadStep) : u.Decode(m, false, k, ClaimedEnd.BadState);
-        });
+            _s.Assert(u.ChoiceBounds(k + 1));
+            var inv = u.Invariants(k);
+            return t.And([inv.Holds, t.Not(inv.Error), u.Fault(k + 1)]);
+        }, m => cti = u.Decode(m, false, k + 1, ClaimedEnd.BadStep));
         return (r, cti);
     }
 }
