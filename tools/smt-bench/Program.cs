@@ -52,6 +52,12 @@ public static class Program
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{repr,6}: median {Median(list):F3} s over {list.Count} rounds (BMC to depth {depth}, {nv} x {na})"));
             return 0;
         }
+        if (args.Length >= 3 && args[0] == "encode")
+        {
+            // encode FILE CONFIG: the time and size of encoding one step.
+            EncodeBench.Run(args[1], args[2] == "-" ? null : args[2]);
+            return 0;
+        }
         if (args.Length >= 5 && args[0] == "spec")
         {
             // spec FILE CONFIG DEPTH incremental|fresh [K]: per-depth BMC (and k-induction) times.
@@ -60,7 +66,7 @@ public static class Program
             SpecBench.Run(args[1], args[2] == "-" ? null : args[2], int.Parse(args[3], CultureInfo.InvariantCulture), mode, k);
             return 0;
         }
-        Console.Error.WriteLine("usage: smt-bench spec FILE CONFIG DEPTH incremental|fresh [K] | smtlib FILE [PRELUDE] | counters N M DEPTH [ROUNDS]");
+        Console.Error.WriteLine("usage: smt-bench encode FILE CONFIG | spec FILE CONFIG DEPTH incremental|fresh [K] | smtlib FILE [PRELUDE] | counters N M DEPTH [ROUNDS]");
         return 2;
     }
 
