@@ -183,8 +183,8 @@ public static class ProveCommand
         string where = c.Query switch
         {
             "bmc" => $"bmc depth {c.Depth}",
-            "induction" => $"induction step k={c.Depth}, invariants",
-            "induction-step" => $"induction step k={c.Depth}, next step",
+            "induction" => $"induction step k={c.Depth}, invariants after {c.Action}",
+            "induction-step" => $"induction step k={c.Depth}, next step {c.Action}",
             "extend" => $"loop-free paths of length {c.Depth}",
             _ => $"reachability depth {c.Depth}",
         };

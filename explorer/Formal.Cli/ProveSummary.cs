@@ -47,6 +47,7 @@ internal static class ProveSummary
                     w.WriteStartObject();
                     w.WriteString("query", c.Query);
                     w.WriteNumber("depth", c.Depth);
+                    if (c.Action is { } action) w.WriteString("action", action);
                     w.WriteNumber("encode_s", Math.Round(c.EncodeSeconds, 4));
                     w.WriteNumber("solve_s", Math.Round(c.SolveSeconds, 4));
                     w.WriteString("result", c.Result.ToString());

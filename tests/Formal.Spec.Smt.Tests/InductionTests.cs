@@ -114,4 +114,16 @@ public class InductionTests
         Assert.Equal(ProveVerdict.Proved, SmtHarness.Prove(ir, bmc: 4).Verdict);
         Assert.Equal(ProveVerdict.BoundReached, SmtHarness.Prove(ir, bmc: 3).Verdict);
     }
+
+    /// I1-I10 and the spec's lemmas, by 1-induction, for anon_vma's tiny configuration (about
+    /// a minute and a half).
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Anon_vma_tiny_is_proved_with_its_lemmas()
+    {
+        var ir = SpecHarness.LoadFile(Repo.Path("spec", "anon_vma.yaml"), "tiny");
+        var r = SmtHarness.Prove(ir, induction: 1);
+        Assert.Equal((ProveVerdict.Proved, 1), (r.Verdict, r.ProvedK!.Value));
+        Assert.Equal(10, ir.Invariants.Count);
+    }
 }

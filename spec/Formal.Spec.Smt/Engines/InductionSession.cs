@@ -26,9 +26,12 @@ public sealed class InductionSession
         var u = _s.U;
         var t = u.T;
         ClaimedPath? cti = null;
-        // Two checks instead of one disjunction: the last frame breaks an invariant, or (with
-        // every invariant holding there) its next step fails. Each is a smaller problem.
-        var r = _s.Check("induction", k, () =>
+        // Split into smaller checks: per action of the last step, whether the last frame breaks
+        // an invariant; then, with every invariant holding there, per action of the next step,
+        // whether it fails. One big disjunction is slower (anon_vma tiny: 244 s as one query,
+        // 75 s as two, 61 s per action; per action and invariant 82 s); the checks share one
+        // incremental solver.
+        void Extend()
         {
             while (_k < k)
             {
@@ -40,15 +43,21 @@ public sealed class InductionSession
                 _s.Assert(u.ChoiceBounds(i));
                 for (int j = 0; j < i; j++) _s.Assert(t.Not(u.Encoder.Equal(u.Frame(j), u.Frame(i))));
             }
-            return u.BadState(k);
-        }, m => cti = u.Decode(m, false, k, ClaimedEnd.BadState));
-        if (r.Status != SolveStatus.Unsat) return (r, cti);
-        r = _s.Check("induction-step", k, () =>
+        }
+        SolveResult r = SolveResult.Unsat;
+        foreach (var (action, chosen) in u.ActionsOf(k))
         {
-            _s.Assert(u.ChoiceBounds(k + 1));
-            var inv = u.Invariants(k);
-            return t.And([inv.Holds, t.Not(inv.Error), u.Fault(k + 1)]);
-        }, m => cti = u.Decode(m, false, k + 1, ClaimedEnd.BadStep));
+            r = _s.Check("induction", k, () => { Extend(); return t.And(chosen, u.BadState(k)); }, m => cti = u.Decode(m, false, k, ClaimedEnd.BadState), action);
+            if (r.Status != SolveStatus.Unsat) return (r, cti);
+        }
+        _s.Assert(u.ChoiceBounds(k + 1));
+        var last = u.Invariants(k);
+        _s.Assert(t.And(last.Holds, t.Not(last.Error)));
+        foreach (var (action, chosen) in u.ActionsOf(k + 1))
+        {
+            r = _s.Check("induction-step", k, () => t.And(chosen, u.Fault(k + 1)), m => cti = u.Decode(m, false, k + 1, ClaimedEnd.BadStep), action);
+            if (r.Status != SolveStatus.Unsat) return (r, cti);
+        }
         return (r, cti);
     }
 }

@@ -4,8 +4,9 @@ using Formal.Spec.Smt.Solving;
 
 namespace Formal.Spec.Smt.Engines;
 
-/// One solver check: what was asked, at which depth (or k), how long encoding and solving took.
-public sealed record CheckTiming(string Query, int Depth, double EncodeSeconds, double SolveSeconds, SolveResult Result);
+/// One solver check: what was asked, at which depth (or k), about which action (when a query
+/// is split per action), how long encoding and solving took.
+public sealed record CheckTiming(string Query, int Depth, double EncodeSeconds, double SolveSeconds, SolveResult Result, string? Action = null);
 
 public enum ProveVerdict
 {

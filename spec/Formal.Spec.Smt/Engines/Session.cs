@@ -55,7 +55,7 @@ public sealed class Session : IDisposable
 
     /// Checks the query built by <paramref name="encode"/> (which may also add permanent
     /// assertions); the model is handed to <paramref name="onSat"/>.
-    public SolveResult Check(string what, int depth, Func<Term> encode, Action<IModel>? onSat)
+    public SolveResult Check(string what, int depth, Func<Term> encode, Action<IModel>? onSat, string? action = null)
     {
         var sw = Stopwatch.StartNew();
         var query = encode();
@@ -79,7 +79,7 @@ public sealed class Session : IDisposable
             sw.Restart();
             result = Solve(solver, [], onSat);
         }
-        _record(new CheckTiming(what, depth, encodeSeconds, sw.Elapsed.TotalSeconds, result));
+        _record(new CheckTiming(what, depth, encodeSeconds, sw.Elapsed.TotalSeconds, result, action));
         return result;
     }
 

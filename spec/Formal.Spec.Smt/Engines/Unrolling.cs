@@ -65,6 +65,16 @@ public sealed class Unrolling
     /// The ranges of step i's choice variables (see <see cref="SpecEncoder.ChoiceBounds"/>).
     public Term ChoiceBounds(int i) => Encoder.ChoiceBounds(Step(i));
 
+    /// Step i's actions, each with the condition that the step runs one of its instances.
+    public IReadOnlyList<(string Action, Term Chosen)> ActionsOf(int i)
+    {
+        var step = Step(i);
+        return step.Actions.Select((a, idx) => (a.Ir.Name, idx))
+            .GroupBy(x => x.Name, StringComparer.Ordinal)
+            .Select(g => (g.Key, T.Or(g.Select(x => step.Chosen(T, x.idx)))))
+            .ToList();
+    }
+
     /// Step i is enabled and fault-free.
     public Term Valid(int i) => Encoder.Valid(Step(i));
 
