@@ -17,7 +17,7 @@ public static class CountersBench
     public sealed record Run(string Name, List<double> Seconds);
 
     /// Per-depth seconds (encoding + solving) of BMC through the encoder.
-    public static Run Encoded(string specPath, int n, int m, int depth, SolvingMode mode = SolvingMode.Incremental)
+    public static Run Encoded(string specPath, int n, int m, int depth, SolvingMode mode = SolvingMode.Incremental, int ground = Formal.Spec.Smt.Encoding.SpecEncoder.DefaultMaxGroundedInstances)
     {
         var diags = new DiagnosticBag();
         var ir = SpecLoader.Load(specPath, null,
@@ -25,7 +25,7 @@ public static class CountersBench
             ?? throw new InvalidOperationException(string.Join("\n", diags.Items));
         var times = new List<double>();
         using var z = new Z3Context();
-        var u = new Unrolling(ir, z, false, diags);
+        var u = new Unrolling(ir, z, false, diags, ground);
         using var session = new Session(() => z.Solver(), u, new Budget(null), _ => { }, false, mode);
         var bmc = new BmcSession(session);
         for (int k = 0; k <= depth; k++)
@@ -35,7 +35,7 @@ public static class CountersBench
             times.Add(sw.Elapsed.TotalSeconds);
             if (r.Status != SolveStatus.Unsat) throw new InvalidOperationException($"encoded BMC depth {k}: {r}");
         }
-        return new Run(mode == SolvingMode.Incremental ? "encoded" : "enc fresh", times);
+        return new Run(mode == SolvingMode.Fresh ? "enc fresh" : ground == 1 ? "enc symbolic" : "encoded", times);
     }
 
     /// The hand-written query: Int counters, `ite(c == M-1, 0, c + 1)` for the stepping one.

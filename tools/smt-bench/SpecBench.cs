@@ -17,6 +17,7 @@ public static class SpecBench
             BmcDepth = depth,
             InductionK = induction,
             Mode = mode,
+            MaxGroundedInstances = Environment.GetEnvironmentVariable("SMT_BENCH_GROUND") is { } g ? int.Parse(g, CultureInfo.InvariantCulture) : Formal.Spec.Smt.Encoding.SpecEncoder.DefaultMaxGroundedInstances,
             OnCheck = c => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Query} {c.Depth}: {c.Result} (encode {c.EncodeSeconds:F3} s, solve {c.SolveSeconds:F3} s)")),
         });

@@ -100,30 +100,82 @@ public sealed class StmtEncoder
         return st;
     }
 
-    private PathState Assign(SAssignIr a, PathState st)
-    {
-        var env = Env(st);
-        var g = G(st);
-        var (var, steps) = _x.Updates.Target(a.Target, env, g);
-        var value = _x.Encode(a.Value, env, g);
-        return st with { Vars = st.Vars.SetItem(var, _x.Updates.Apply(st.Vars[var], steps, 0, value, g)) };
-    }
+    private PathState Assign(SAssignIr a, PathState st) =>
+        st with { Vars = Write(st.Vars, Prepare(a, Env(st), G(st)), G(st)) };
 
     /// Every target and value is computed in the state before the block, then written in order.
     private PathState Parallel(SParallelIr p, PathState st)
     {
         var env = Env(st);
         var g = G(st);
-        var writes = p.Assignments.Select(a =>
-        {
-            var value = _x.Encode(a.Value, env, g);
-            var (var, steps) = _x.Updates.Target(a.Target, env, g);
-            return (var, steps, value);
-        }).ToList();
+        var writes = p.Assignments.Select(a => Prepare(a, env, g)).ToList();
         var vars = st.Vars;
-        foreach (var (var, steps, value) in writes) vars = vars.SetItem(var, _x.Updates.Apply(vars[var], steps, 0, value, g));
+        foreach (var w in writes) vars = Write(vars, w, g);
         return st with { Vars = vars };
     }
+
+    /// One assignment, evaluated: the variable and, per case, when it applies, the path and the
+    /// value. Usually one case; see <see cref="Prepare"/>.
+    private sealed record PreparedWrite(int Var, List<(Term When, List<Updates.Step> Steps, SVal Value)> Cases);
+
+    /// Evaluates an assignment's target and value. When the target is indexed by a parameter
+    /// or choice (`m[k] := f(m[k])`), it is evaluated once per key value with that local fixed:
+    /// each entry is then updated from itself instead of reading every entry through the index
+    /// (measured on counters, see README.md).
+    private PreparedWrite Prepare(SAssignIr a, Env env, Guard g)
+    {
+        if (SplitKey(a.Target, env) is { } split)
+        {
+            var cases = new List<(Term, List<Updates.Step>, SVal)>();
+            int var = -1;
+            foreach (var (value, when) in split.Values)
+            {
+                if (T.IsFalse(when)) continue;
+                var inner = env.Bind(split.Local.Id, value);
+                var gj = g.And(when);
+                var v = _x.Encode(a.Value, inner, gj);
+                var (vi, steps) = _x.Updates.Target(a.Target, inner, gj);
+                var = vi;
+                cases.Add((when, steps, v));
+            }
+            if (var >= 0) return new PreparedWrite(var, cases);
+        }
+        var val = _x.Encode(a.Value, env, g);
+        var (target, path) = _x.Updates.Target(a.Target, env, g);
+        return new PreparedWrite(target, [(T.True, path, val)]);
+    }
+
+    private ImmutableArray<SVal> Write(ImmutableArray<SVal> vars, PreparedWrite w, Guard g)
+    {
+        var current = vars[w.Var];
+        var result = current;
+        foreach (var (when, steps, value) in w.Cases)
+            result = V.Ite(when, _x.Updates.Apply(current, steps, 0, value, g.And(when)), result);
+        return vars.SetItem(w.Var, result);
+    }
+
+    /// The local (bound to a symbolic scalar) that indexes a map step of the target, with each
+    /// key value and the condition that the local has it; null when there is none. Only locals
+    /// whose type lies within the key domain (so no "key outside the map" error is lost).
+    private (LocalVar Local, List<(SVal Value, Term When)> Values)? SplitKey(Expr target, Env env)
+    {
+        for (var e = target; e is EIndex or EField; e = e is EIndex ix ? ix.Target : ((EField)e).Target)
+        {
+            if (e is not EIndex { Key: ELocal key } index || index.Target.Type is not MapTy mt) continue;
+            if (!env.Locals.TryGetValue(key.Local.Id, out var bound) || bound is not SScalar { T: var term }) continue;
+            if (T.IntValue(term) is not null || T.IsTrue(term) || T.IsFalse(term)) continue;
+            if (!TypeOps.SameKeyDomain(key.Local.Type, mt.Key) || TypeOps.KeyCount(mt.Key) > MaxKeySplit) continue;
+            var values = Enumerable.Range(0, (int)TypeOps.KeyCount(mt.Key))
+                .Select(k => V.Scalar(mt.Key, TypeOps.KeyValue(mt.Key, k)))
+                .Select(v => (v, V.Eq(new SScalar(term), v)))
+                .ToList();
+            return (key.Local, values);
+        }
+        return null;
+    }
+
+    /// Maps with more keys are updated through the symbolic index.
+    private const int MaxKeySplit = 64;
 
     private PathState Assert(SAssertIr a, PathState st)
     {

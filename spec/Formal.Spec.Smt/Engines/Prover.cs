@@ -35,6 +35,9 @@ public sealed record ProveOptions
     /// Incremental solving, or a fresh solver per query (see README.md).
     public SolvingMode Mode { get; init; } = SolvingMode.Incremental;
 
+    /// Actions with at most this many parameter combinations are encoded once per combination.
+    public int MaxGroundedInstances { get; init; } = Encoding.SpecEncoder.DefaultMaxGroundedInstances;
+
     /// Wraps the Z3 solver (tests use it to simulate unknown answers).
     public Func<Z3Solver, ISolver>? WrapSolver { get; init; }
 }
@@ -56,7 +59,7 @@ public static class Prover
         var diags = new DiagnosticBag();
         using var z = new Z3Context();
         using var cancel = o.Cancel.Register(z.Interrupt);
-        var u = new Unrolling(ir, z, o.CheckDeadlock ?? ir.CheckDeadlock, diags);
+        var u = new Unrolling(ir, z, o.CheckDeadlock ?? ir.CheckDeadlock, diags, o.MaxGroundedInstances);
         ISolver NewSolver() => o.WrapSolver is { } wrap ? wrap(z.Solver()) : z.Solver();
         using var bmc = new Session(NewSolver, u, budget, Record, o.KeepSmtLib, o.Mode);
         var b = new BmcSession(bmc);

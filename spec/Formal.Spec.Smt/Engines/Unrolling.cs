@@ -22,9 +22,9 @@ public sealed class Unrolling
     private readonly Dictionary<int, Term> _successors = new();
     private InitEncoding? _init;
 
-    public Unrolling(SpecIr ir, Z3Context z, bool checkDeadlock, DiagnosticBag diags)
+    public Unrolling(SpecIr ir, Z3Context z, bool checkDeadlock, DiagnosticBag diags, int maxGroundedInstances = SpecEncoder.DefaultMaxGroundedInstances)
     {
-        Encoder = new SpecEncoder(ir, z, diags);
+        Encoder = new SpecEncoder(ir, z, diags, maxGroundedInstances);
         Codec = new StateCodec(ir, Encoder.V);
         CheckDeadlock = checkDeadlock;
     }
