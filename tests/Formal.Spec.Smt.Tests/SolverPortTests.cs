@@ -13,8 +13,8 @@ public class SolverPortTests
     {
         public Z3Context Context => inner.Context;
         public void Assert(Term t) => inner.Assert(t);
-        public SolveResult Check(IReadOnlyList<Term> assumptions, TimeSpan? timeout) =>
-            counter.Next() >= n ? SolveResult.Unknown("test double") : inner.Check(assumptions, timeout);
+        public SolveResult Check(IReadOnlyList<Term> assumptions, TimeSpan? timeout, CancellationToken cancel = default) =>
+            counter.Next() >= n ? SolveResult.Unknown("test double") : inner.Check(assumptions, timeout, cancel);
         public IModel Model() => inner.Model();
         public string ToSmtLib(IReadOnlyList<Term> assumptions) => inner.ToSmtLib(assumptions);
         public void Dispose() => inner.Dispose();

@@ -49,7 +49,7 @@ public static class Prover
 {
     public static ProveResult Run(SpecIr ir, ProveOptions o)
     {
-        var budget = new Budget(o.Timeout);
+        var budget = new Budget(o.Timeout, o.Cancel);
         var timings = new List<CheckTiming>();
         void Record(CheckTiming t)
         {
@@ -58,7 +58,6 @@ public static class Prover
         }
         var diags = new DiagnosticBag();
         using var z = new Z3Context();
-        using var cancel = o.Cancel.Register(z.Interrupt);
         var u = new Unrolling(ir, z, o.CheckDeadlock ?? ir.CheckDeadlock, diags, o.MaxGroundedInstances);
         ISolver NewSolver() => o.WrapSolver is { } wrap ? wrap(z.Solver()) : z.Solver();
         using var bmc = new Session(NewSolver, u, budget, Record, o.KeepSmtLib, o.Mode);

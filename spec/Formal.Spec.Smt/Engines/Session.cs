@@ -85,7 +85,7 @@ public sealed class Session : IDisposable
 
     private SolveResult Solve(ISolver solver, IReadOnlyList<Term> assumptions, Action<IModel>? onSat)
     {
-        var result = _budget.Expired ? SolveResult.Unknown("timeout") : solver.Check(assumptions, _budget.Remaining);
+        var result = _budget.Stop is { } why ? SolveResult.Unknown(why) : solver.Check(assumptions, _budget.Remaining, _budget.Cancel);
         if (result.Status == SolveStatus.Sat && onSat is not null)
         {
             using var m = solver.Model();

@@ -27,7 +27,8 @@ public interface ISolver : IDisposable
 {
     Z3Context Context { get; }
     void Assert(Term t);
-    SolveResult Check(IReadOnlyList<Term> assumptions, TimeSpan? timeout);
+    /// A time limit and cancellation end the check with unknown ("timeout", "canceled").
+    SolveResult Check(IReadOnlyList<Term> assumptions, TimeSpan? timeout, CancellationToken cancel = default);
 
     /// The model of the last check, which must have been satisfiable.
     IModel Model();

@@ -3,13 +3,14 @@ using Formal.Spec.Smt.Solving;
 
 namespace Formal.Spec.Smt.Z3;
 
-/// A Z3 solver (reference-counted). Time limits go through the solver's `timeout` parameter,
-/// set before each check; <see cref="Z3Context.Interrupt"/> cancels a running check.
+/// A Z3 solver (reference-counted). Time limits and cancellation interrupt the check from a
+/// watchdog (<see cref="Z3Context.Interrupt"/>, Z3_interrupt). Not Z3's own `timeout` solver
+/// parameter: with libz3 4.8.12 a check with it set hung in a futex wait under load (observed
+/// in this project's binding tests; Z3's scoped_timer was reworked after 4.8.12).
 public sealed unsafe class Z3Solver : ISolver
 {
     private readonly Z3Context _z;
     private IntPtr _s;
-    private uint _timeoutMs = uint.MaxValue;
 
     internal Z3Solver(Z3Context z)
     {
@@ -41,14 +42,21 @@ public sealed unsafe class Z3Solver : ISolver
         _z.Check();
     }
 
-    public SolveResult Check(IReadOnlyList<Term> assumptions, TimeSpan? timeout)
+    public SolveResult Check(IReadOnlyList<Term> assumptions, TimeSpan? timeout, CancellationToken cancel = default)
     {
-        SetTimeout(timeout);
         var handles = new IntPtr[assumptions.Count];
         for (int i = 0; i < handles.Length; i++) handles[i] = assumptions[i].Handle;
         int r;
-        fixed (IntPtr* p = handles)
-            r = Native.Z3_solver_check_assumptions(_z.Handle, S, (uint)handles.Length, p);
+        var watchdog = timeout is not null || cancel.CanBeCanceled ? new Watchdog(_z, timeout, cancel) : null;
+        try
+        {
+            fixed (IntPtr* p = handles)
+                r = Native.Z3_solver_check_assumptions(_z.Handle, S, (uint)handles.Length, p);
+        }
+        finally
+        {
+            watchdog?.Stop();
+        }
         int code = _z.ErrorCode();
         // A failure inside the search (out of memory, an exception in a tactic) is an answer of
         // the solver, not a bug of ours: report it as unknown with Z3's message.
@@ -57,29 +65,45 @@ public sealed unsafe class Z3Solver : ISolver
         {
             1 => SolveResult.Sat,
             -1 => SolveResult.Unsat,
+            _ when watchdog?.Fired is { } why => SolveResult.Unknown(why),
             _ => SolveResult.Unknown(ReasonUnknown()),
         };
     }
 
-    private void SetTimeout(TimeSpan? timeout)
+    /// Interrupts the context once the time is up or cancellation is requested, and again every
+    /// 50 ms until the check returns (an interrupt that arrives before Z3 enters the search is
+    /// lost). <see cref="Stop"/> waits for a running callback, so no interrupt outlives the check.
+    private sealed class Watchdog
     {
-        uint ms = timeout is { } t ? (uint)Math.Clamp(Math.Ceiling(t.TotalMilliseconds), 1, uint.MaxValue - 1) : uint.MaxValue;
-        if (ms == _timeoutMs) return;
-        var p = Native.Z3_mk_params(_z.Handle);
-        _z.Check();
-        Native.Z3_params_inc_ref(_z.Handle, p);
-        try
+        private readonly Z3Context _z;
+        private readonly long _deadline;
+        private readonly CancellationToken _cancel;
+        private readonly Timer _timer;
+
+        public Watchdog(Z3Context z, TimeSpan? timeout, CancellationToken cancel)
         {
-            var key = Native.Z3_mk_string_symbol(_z.Handle, "timeout");
-            Native.Z3_params_set_uint(_z.Handle, p, key, ms);
-            Native.Z3_solver_set_params(_z.Handle, S, p);
-            _z.Check();
+            _z = z;
+            _cancel = cancel;
+            _deadline = timeout is { } t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
+            _timer = new Timer(_ => Tick(), null, 0, 50);
         }
-        finally
+
+        /// Why the check was interrupted ("timeout", "canceled"), or null.
+        public string? Fired { get; private set; }
+
+        private void Tick()
         {
-            Native.Z3_params_dec_ref(_z.Handle, p);
+            if (_cancel.IsCancellationRequested) Fired ??= "canceled";
+            else if (Environment.TickCount64 >= _deadline) Fired ??= "timeout";
+            else return;
+            _z.Interrupt();
         }
-        _timeoutMs = ms;
+
+        public void Stop()
+        {
+            using var done = new ManualResetEvent(false);
+            if (_timer.Dispose(done)) done.WaitOne();
+        }
     }
 
     private string ReasonUnknown()
