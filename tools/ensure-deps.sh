@@ -3,7 +3,9 @@
 # libz3-4: the Z3 solver library bound by spec/Formal.Spec.Smt (Debian bookworm: 4.8.12).
 set -uo pipefail
 need=()
-ldconfig -p 2>/dev/null | grep -q 'libz3\.so\.4' || need+=(libz3-4)
+# Not `grep -q`: it exits at the first match, ldconfig gets SIGPIPE, and pipefail then
+# reports the library missing.
+ldconfig -p 2>/dev/null | grep 'libz3\.so\.4' >/dev/null || need+=(libz3-4)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${need[*]} ..." >&2

@@ -10,6 +10,7 @@ public static class Program
         commands:
           check SPEC     explore every reachable state breadth-first; report the shortest
                          counterexample to an invariant, assertion or deadlock
+          prove SPEC     bounded model checking and k-induction with Z3 (--bmc N, --induction K)
           simulate SPEC  random walks (seeded); a failing walk is shrunk to a minimal trace
           refine SPEC    check reference rule sets against the spec (--rule-set NAME|all)
           replay FILE    run a scenario against its spec; exit 0 when it behaves as it says
@@ -22,7 +23,7 @@ public static class Program
         exit codes: 0 holds, 1 violation (with trace), 2 bad input, 3 inconclusive
         """;
 
-    private static readonly string[] Commands = ["check", "simulate", "refine", "replay", "shrink", "show", "bench", "help"];
+    private static readonly string[] Commands = ["check", "prove", "simulate", "refine", "replay", "shrink", "show", "bench", "help"];
 
     /// Prints a command's usage line and options.
     public static int Help(string usage, IEnumerable<OptionSpec> options, TextWriter stdout)
@@ -65,6 +66,7 @@ public static class Program
                 "shrink" => ShrinkCommand.Run(rest, stdout, stderr),
                 "replay" => ReplayCommand.Run(rest, stdout, stderr),
                 "refine" => RefineCommand.Run(rest, stdout, stderr),
+                "prove" => ProveCommand.Run(rest, stdout, stderr),
                 "bench" => BenchCommand.Run(rest, stdout, stderr),
                 _ => throw new UsageException($"unknown command '{args[0]}'{Suggest.Hint(args[0], Commands)}"),
             };

@@ -17,10 +17,14 @@ public static class CliHarness
     }
 
     /// Runs the built `formal` executable as a separate process.
-    public static CliResult Process(params string[] args)
+    public static CliResult Process(params string[] args) => ProcessWith([], args);
+
+    /// Runs the built executable with extra environment variables.
+    public static CliResult ProcessWith((string Name, string Value)[] env, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "formal.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Formal.Tests.Repo.Root };
+        foreach (var (name, value) in env) psi.Environment[name] = value;
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;

@@ -54,7 +54,7 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
             }
             if (st.Violation is null && checkDeadlock && _successorOrdinal == 0)
             {
-                st.Violation = new Violation(ViolationKind.Deadlock, "deadlock", "no action is enabled in this state");
+                st.Violation = Violations.Deadlock();
                 st.ViolatingState = _currentParent;
             }
             if (st.Violation is not null || Stop is not null) return i + 1;
@@ -65,7 +65,7 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
 
     private void RecordError(EvalError e, int parent)
     {
-        st.Violation = new Violation(ViolationKind.Error, "error", e.Message, e.Span);
+        st.Violation = Violations.Error(e);
         st.ViolatingState = parent;
         st.ViolationInStep = true;
         st.FailingStep = gen.CurrentLabel();
@@ -87,7 +87,7 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
         st.Ordinal.Add(ordinal);
         if (g.CheckInvariants() is { } failure)
         {
-            st.Violation = InvariantViolation(failure);
+            st.Violation = Violations.Invariant(failure);
             st.ViolatingState = index;
             st.ViolationLevel = _levelOfNew;
             return;
@@ -95,15 +95,11 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
         _next.Add(packed);
     }
 
-    public static Violation InvariantViolation(InvariantFailure failure) =>
-        new(ViolationKind.Invariant, failure.Invariant,
-            $"invariant {failure.Invariant} is violated" + (failure.Witness is null ? "" : $" for {failure.Witness}") + $": {failure.ConjunctText}",
-            null, failure.Conjunct, failure.ConjunctText);
 
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span)
     {
         if (st.Violation is not null) return;
-        st.Violation = new Violation(ViolationKind.Assertion, "assert", $"assertion failed: {assertion}", span);
+        st.Violation = Violations.Assertion(assertion, span);
         st.ViolatingState = _currentParent;
         st.ViolationInStep = true;
         st.FailingStep = g.CurrentLabel();

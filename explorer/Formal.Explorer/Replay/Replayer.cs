@@ -40,7 +40,7 @@ public sealed class Replayer(ITransitionSystem ts, bool checkDeadlock)
         }
         catch (EvalError e) when (!m.Found)
         {
-            var v = new Violation(ViolationKind.Error, "error", e.Message, e.Span);
+            var v = Violations.Error(e);
             return new ReplayResult(TraceBuilder.Make(ts, states, v, _gen.CurrentLabel()), 0, null, null, []);
         }
         if (m.Assertion is { } a0) return new ReplayResult(TraceBuilder.Make(ts, states, a0, m.Label), 0, null, null, []);
@@ -49,7 +49,7 @@ public sealed class Replayer(ITransitionSystem ts, bool checkDeadlock)
                 init is null ? "the spec has no initial state" : $"no initial state matches 'init: {init.Show()["init".Length..].Trim()}'", []);
         var state = m.State!;
         Add(states, m.Label is { Choices.Count: > 0 } ? m.Label : null, state, decode);
-        if (m.Failure is { } f0) return Done(states, InvariantViolation(f0), null, 0, state);
+        if (m.Failure is { } f0) return Done(states, Violations.Invariant(f0), null, 0, state);
 
         for (int i = 0; i < steps.Count; i++)
         {
@@ -63,7 +63,7 @@ public sealed class Replayer(ITransitionSystem ts, bool checkDeadlock)
             {
                 var label = _gen.CurrentLabel();
                 if (req.Matches(label))
-                    return Done(states, new Violation(ViolationKind.Error, "error", e.Message, e.Span), label, i + 1, state);
+                    return Done(states, Violations.Error(e), label, i + 1, state);
                 return new ReplayResult(Finish(states, Violation.NoViolation, null), i, i + 1,
                     $"while looking for {req.Show()}, {label.Show()} raised a run-time error that stops the enumeration: {e.Message}", state);
             }
@@ -76,13 +76,13 @@ public sealed class Replayer(ITransitionSystem ts, bool checkDeadlock)
             }
             state = m.State!;
             Add(states, m.Label, state, decode);
-            if (m.Failure is { } f) return Done(states, InvariantViolation(f), null, i + 1, state);
+            if (m.Failure is { } f) return Done(states, Violations.Invariant(f), null, i + 1, state);
         }
         if (checkDeadlock && IsDeadlocked(state)) return Done(states, DeadlockViolation, null, steps.Count, state);
         return Done(states, Violation.NoViolation, null, steps.Count, state);
     }
 
-    private static readonly Violation DeadlockViolation = new(ViolationKind.Deadlock, "deadlock", "no action is enabled in this state");
+    private static readonly Violation DeadlockViolation = Violations.Deadlock();
 
     private ReplayResult Done(List<TraceStep> states, Violation v, StepLabel? failing, int stepsRun, ulong[] state) =>
         new(Finish(states, v, failing), stepsRun, null, null, state);
@@ -92,8 +92,6 @@ public sealed class Replayer(ITransitionSystem ts, bool checkDeadlock)
     private void Add(List<TraceStep> states, StepLabel? label, ulong[] state, bool decode) =>
         states.Add(new TraceStep(label, decode ? EquatableArray<(string, Value)>.From(ts.Decode(state)) : default));
 
-    public static Violation InvariantViolation(InvariantFailure f) => new(ViolationKind.Invariant, f.Invariant,
-        $"invariant {f.Invariant} is violated" + (f.Witness is null ? "" : $" for {f.Witness}") + $": {f.ConjunctText}", null, f.Conjunct, f.ConjunctText);
 
     /// No transition at all (an assertion failure or run-time error counts as one: BFS reports
     /// those, not a deadlock).
@@ -146,7 +144,7 @@ public sealed class Replayer(ITransitionSystem ts, bool checkDeadlock)
             if (!anyInit && !request.Matches(label)) return;
             Found = true;
             Label = label;
-            Assertion = new Violation(ViolationKind.Assertion, "assert", $"assertion failed: {assertion}", span);
+            Assertion = Violations.Assertion(assertion, span);
         }
 
         public void OnBoundReached(IStateGenerator g, string pool) { }

@@ -103,7 +103,7 @@ public sealed class Simulator : IStateVisitor
             if (!Generate(_current)) return taken;
             if (_successors.Count == 0)
             {
-                if (_checkDeadlock) _violation = new Violation(ViolationKind.Deadlock, "deadlock", "no action is enabled in this state");
+                if (_checkDeadlock) _violation = Violations.Deadlock();
                 return taken;
             }
             pick = rng.Below(_successors.Count);
@@ -125,7 +125,7 @@ public sealed class Simulator : IStateVisitor
         }
         catch (EvalError e)
         {
-            _violation = new Violation(ViolationKind.Error, "error", e.Message, e.Span);
+            _violation = Violations.Error(e);
             _failingStep = _gen.CurrentLabel();
             _violatingOrdinal = -1;
         }
@@ -140,7 +140,7 @@ public sealed class Simulator : IStateVisitor
         _successors.Add(packed);
         if (g.CheckInvariants() is { } failure)
         {
-            _violation = Replay.Replayer.InvariantViolation(failure);
+            _violation = Violations.Invariant(failure);
             _violatingOrdinal = ordinal;
         }
     }
@@ -148,7 +148,7 @@ public sealed class Simulator : IStateVisitor
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span)
     {
         if (_violation is not null) return;
-        _violation = new Violation(ViolationKind.Assertion, "assert", $"assertion failed: {assertion}", span);
+        _violation = Violations.Assertion(assertion, span);
         _failingStep = g.CurrentLabel();
         _violatingOrdinal = -1;
     }
