@@ -247,7 +247,7 @@ public class FaultDifferentialTests
             """, ViolationKind.Invariant, 6, 7),
         new("alloc stops at the lowest free object", """
             spec: t
-            types: { Obj: { pool: 3, symmetric: true } }
+            types: { Obj: { pool: 3 } }
             variables: { cnt: "Obj -> 0..2", used: set(Obj) }
             init: { cnt: "[o in Obj -> 1]", used: "{}" }
             actions:
@@ -256,7 +256,7 @@ public class FaultDifferentialTests
             """, ViolationKind.Error, 3),
         new("alloc exhaustion is not a violation", """
             spec: t
-            types: { Obj: { pool: 2, symmetric: true } }
+            types: { Obj: { pool: 2 } }
             variables: { used: set(Obj), last: option(Obj) }
             init: { used: "{}", last: none }
             actions:
