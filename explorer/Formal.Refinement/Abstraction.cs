@@ -29,9 +29,11 @@ public sealed class Abstraction
         _pages = Pool("Page");
     }
 
-    public AbstractState Of(Heap heap)
+    public AbstractState Of(Heap heap) => Of(heap, new CanonicalNumbering(heap));
+
+    /// With the heap's numbering computed by the caller (the checker fingerprints with it too).
+    public AbstractState Of(Heap heap, CanonicalNumbering n)
     {
-        var n = new CanonicalNumbering(heap);
         var liveVmas = new List<Vma>();
         var liveSet = new HashSet<Vma>(ReferenceEqualityComparer.Instance);
         foreach (var v in n.Vmas)

@@ -9,7 +9,7 @@ namespace Formal.Reference;
 /// </summary>
 public sealed class CanonicalNumbering
 {
-    private readonly Dictionary<HeapObject, int> _ids = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<HeapObject, int> _ids;
 
     public IReadOnlyList<Vma> Vmas { get; }
     public IReadOnlyList<AnonVma> AnonVmas { get; }
@@ -18,6 +18,8 @@ public sealed class CanonicalNumbering
 
     public CanonicalNumbering(Heap heap)
     {
+        int total = heap.AllVmas.Count + heap.AllAnonVmas.Count + heap.AllAvcs.Count + heap.AllPages.Count;
+        _ids = new Dictionary<HeapObject, int>(total, ReferenceEqualityComparer.Instance);
         var vmas = new List<Vma>();
         var avs = new List<AnonVma>();
         var avcs = new List<AnonVmaChain>();
@@ -57,8 +59,11 @@ public sealed class CanonicalNumbering
                     case AnonVma a:
                         Visit(a.Root);
                         Visit(a.Parent);
-                        foreach (var c in a.Tree.OrderBy(ContentKey, StringComparer.Ordinal).ThenBy(c => c.Id))
-                            Visit(c);
+                        if (a.Tree.Count == 1)
+                            Visit(a.Tree[0]);
+                        else if (a.Tree.Count > 1)
+                            foreach (var c in a.Tree.OrderBy(ContentKey, StringComparer.Ordinal).ThenBy(c => c.Id))
+                                Visit(c);
                         break;
                     case Page p:
                         Visit(p.Mapping);
@@ -80,11 +85,14 @@ public sealed class CanonicalNumbering
         }
         Drain();
         // Objects nothing reaches but that are still alive (leaks): allocation order is the best we have.
-        foreach (var o in heap.AllVmas.Cast<HeapObject>().Concat(heap.AllAnonVmas).Concat(heap.AllAvcs).Concat(heap.AllPages)
-                     .Where(o => !_ids.ContainsKey(o)).OrderBy(o => o.Id))
+        if (_ids.Count < total)
         {
-            Visit(o);
-            Drain();
+            foreach (var o in heap.AllVmas.Cast<HeapObject>().Concat(heap.AllAnonVmas).Concat(heap.AllAvcs).Concat(heap.AllPages)
+                         .Where(o => !_ids.ContainsKey(o)).OrderBy(o => o.Id))
+            {
+                Visit(o);
+                Drain();
+            }
         }
         Vmas = vmas;
         AnonVmas = avs;
