@@ -126,7 +126,7 @@ public sealed class Machine
 
         foreach (var op in Candidates())
         {
-            if (Applicability.WhyNot(heap, Bounds, Rules, op) is not null)
+            if (!Applicability.Applies(heap, Bounds, Rules, op))
                 continue;
             if (op is ForkOp && heap.Processes.Count >= Bounds.MaxProcesses)
                 continue;

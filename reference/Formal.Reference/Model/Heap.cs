@@ -152,11 +152,13 @@ public sealed class Heap
     /// </summary>
     internal void CollectGarbage()
     {
-        var liveVma = new HashSet<Vma>(ReferenceEqualityComparer.Instance);
-        var liveAv = new HashSet<AnonVma>(ReferenceEqualityComparer.Instance);
-        var liveAvc = new HashSet<AnonVmaChain>(ReferenceEqualityComparer.Instance);
-        var livePage = new HashSet<Page>(ReferenceEqualityComparer.Instance);
-        var work = new Stack<object>();
+        // Marks on the objects themselves: this runs after every operation, and sets were the cost.
+        foreach (var v in VmaList) v.Reached = false;
+        foreach (var a in AnonVmaList) a.Reached = false;
+        foreach (var a in AvcList) a.Reached = false;
+        foreach (var p in PageList) p.Reached = false;
+        var work = t_work ??= new Stack<HeapObject>();
+        work.Clear();
 
         foreach (var mm in ProcessMap.Values)
         {
@@ -172,31 +174,37 @@ public sealed class Heap
 
         while (work.Count > 0)
         {
-            switch (work.Pop())
+            var o = work.Pop();
+            if (o.Reached)
+                continue;
+            o.Reached = true;
+            switch (o)
             {
-                case Vma v when liveVma.Add(v):
+                case Vma v:
                     if (v.AnonVma is not null) work.Push(v.AnonVma);
                     if (v.VmPrev is not null) work.Push(v.VmPrev);
                     if (v.VmNext is not null) work.Push(v.VmNext);
                     foreach (var c in v.Chain) work.Push(c);
                     break;
-                case AnonVma a when liveAv.Add(a):
+                case AnonVma a:
                     work.Push(a.Root);
                     work.Push(a.Parent);
                     foreach (var c in a.Tree) work.Push(c);
                     break;
-                case AnonVmaChain c when liveAvc.Add(c):
+                case AnonVmaChain c:
                     work.Push(c.Vma);
                     work.Push(c.AnonVma);
                     break;
-                case Page p when livePage.Add(p):
+                case Page p:
                     if (p.Mapping is not null) work.Push(p.Mapping);
                     break;
             }
         }
-        VmaList.RemoveAll(v => !liveVma.Contains(v));
-        AnonVmaList.RemoveAll(a => !liveAv.Contains(a));
-        AvcList.RemoveAll(a => !liveAvc.Contains(a));
-        PageList.RemoveAll(p => !livePage.Contains(p));
+        VmaList.RemoveAll(static v => !v.Reached);
+        AnonVmaList.RemoveAll(static a => !a.Reached);
+        AvcList.RemoveAll(static a => !a.Reached);
+        PageList.RemoveAll(static p => !p.Reached);
     }
+
+    [ThreadStatic] private static Stack<HeapObject>? t_work;
 }
