@@ -73,9 +73,9 @@ public static class CanonicalKey
     public static byte[] Bytes(Heap heap) => Encoding.UTF8.GetBytes(Of(heap));
 
     /// <summary>
-    /// A 128-bit digest (SHA-256, truncated) of what <see cref="Of"/> describes, written as fixed-width
-    /// binary fields instead of text: equal digests mean equal keys up to hash collisions. For exploring
-    /// many heaps, where building the text was the cost; the numbering can be shared with other users.
+    /// A 128-bit digest (MurmurHash3 x64-128) of what <see cref="Of"/> describes, written as fixed-width binary
+    /// fields instead of text: equal digests mean equal keys up to hash collisions. For exploring many heaps,
+    /// where building the text was the cost; the numbering can be shared with other users of it.
     /// </summary>
     public static UInt128 Digest(Heap heap, CanonicalNumbering n)
     {
@@ -160,28 +160,27 @@ public static class CanonicalKey
         return w.Finish();
     }
 
-    /// <summary>Fields as 8-byte little-endian words in a per-thread buffer, hashed at the end.</summary>
+    /// <summary>Fields as 64-bit words in a per-thread buffer, hashed at the end.</summary>
     private ref struct DigestWriter
     {
-        [ThreadStatic] private static byte[]? t_buffer;
-        private byte[] _buffer;
+        [ThreadStatic] private static ulong[]? t_buffer;
+        private ulong[] _buffer;
         private int _length;
 
         public DigestWriter()
         {
-            _buffer = t_buffer ??= new byte[4096];
+            _buffer = t_buffer ??= new ulong[512];
             _length = 0;
         }
 
         public void Put(long value)
         {
-            if (_length + 8 > _buffer.Length)
+            if (_length == _buffer.Length)
             {
                 Array.Resize(ref _buffer, _buffer.Length * 2);
                 t_buffer = _buffer;
             }
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_length), value);
-            _length += 8;
+            _buffer[_length++] = (ulong)value;
         }
 
         public void Put(string text)
@@ -191,11 +190,41 @@ public static class CanonicalKey
                 Put(ch);
         }
 
+        /// <summary>MurmurHash3_x64_128 (Austin Appleby's public-domain reference) of the words, seed 0.</summary>
         public readonly UInt128 Finish()
         {
-            Span<byte> hash = stackalloc byte[32];
-            System.Security.Cryptography.SHA256.HashData(_buffer.AsSpan(0, _length), hash);
-            return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
+            const ulong c1 = 0x87c37b91114253d5UL, c2 = 0x4cf5ad432745937fUL;
+            ulong h1 = 0, h2 = 0;
+            int i = 0;
+            for (; i + 1 < _length; i += 2)
+            {
+                ulong k1 = _buffer[i], k2 = _buffer[i + 1];
+                k1 *= c1; k1 = ulong.RotateLeft(k1, 31); k1 *= c2; h1 ^= k1;
+                h1 = ulong.RotateLeft(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
+                k2 *= c2; k2 = ulong.RotateLeft(k2, 33); k2 *= c1; h2 ^= k2;
+                h2 = ulong.RotateLeft(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
+            }
+            if (i < _length)
+            {
+                ulong k1 = _buffer[i];
+                k1 *= c1; k1 = ulong.RotateLeft(k1, 31); k1 *= c2; h1 ^= k1;
+            }
+            ulong len = (ulong)_length * 8;
+            h1 ^= len; h2 ^= len;
+            h1 += h2; h2 += h1;
+            h1 = Mix(h1); h2 = Mix(h2);
+            h1 += h2; h2 += h1;
+            return new UInt128(h2, h1);
+        }
+
+        private static ulong Mix(ulong k)
+        {
+            k ^= k >> 33;
+            k *= 0xff51afd7ed558ccdUL;
+            k ^= k >> 33;
+            k *= 0xc4ceb9fe1a85ec53UL;
+            k ^= k >> 33;
+            return k;
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class CanonicalNumbering
     public CanonicalNumbering(Heap heap)
     {
         int total = heap.AllVmas.Count + heap.AllAnonVmas.Count + heap.AllAvcs.Count + heap.AllPages.Count;
-        _ids = new Dictionary<HeapObject, int>(total, ReferenceEqualityComparer.Instance);
+        _ids = new Dictionary<HeapObject, int>(total, ByIdentity<HeapObject>.Instance);
         var vmas = new List<Vma>();
         var avs = new List<AnonVma>();
         var avcs = new List<AnonVmaChain>();

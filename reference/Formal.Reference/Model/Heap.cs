@@ -69,10 +69,10 @@ public sealed class Heap
         foreach (var k in PendingFailures)
             h.PendingFailures.Add(k);
 
-        var vmas = new Dictionary<Vma, Vma>(VmaList.Count, ReferenceEqualityComparer.Instance);
-        var avs = new Dictionary<AnonVma, AnonVma>(AnonVmaList.Count, ReferenceEqualityComparer.Instance);
-        var avcs = new Dictionary<AnonVmaChain, AnonVmaChain>(AvcList.Count, ReferenceEqualityComparer.Instance);
-        var pages = new Dictionary<Page, Page>(PageList.Count, ReferenceEqualityComparer.Instance);
+        var vmas = new Dictionary<Vma, Vma>(VmaList.Count, ByIdentity<Vma>.Instance);
+        var avs = new Dictionary<AnonVma, AnonVma>(AnonVmaList.Count, ByIdentity<AnonVma>.Instance);
+        var avcs = new Dictionary<AnonVmaChain, AnonVmaChain>(AvcList.Count, ByIdentity<AnonVmaChain>.Instance);
+        var pages = new Dictionary<Page, Page>(PageList.Count, ByIdentity<Page>.Instance);
         var mms = new Dictionary<Mm, Mm>(ReferenceEqualityComparer.Instance);
 
         foreach (var (pid, mm) in ProcessMap)
