@@ -78,14 +78,17 @@ public sealed class RefinementChecker
                     if (r.Outcome.Kind == OutcomeKind.BoundReached) { boundHits++; continue; }
                     if (!r.Outcome.Applied) continue;
                     transitions++;
-                    var n = new CanonicalNumbering(r.After);
-                    var key = ReferenceFingerprint.Of(r.After, n);
                     bool ok = r.Outcome.Violations.Count == 0;
-                    bool known = seen.TryGetValue(key, out int index);
+                    // An operation that left the heap itself in place (a read) is a step to the same state.
+                    bool same = ReferenceEquals(r.After, s.Heap);
+                    var n = same ? null : new CanonicalNumbering(r.After);
+                    var key = same ? default : ReferenceFingerprint.Of(r.After, n!);
+                    int index = s.Index;
+                    bool known = same || seen.TryGetValue(key, out index);
                     int after = known ? abstractOf[index] : -1;
                     if (!known)
                     {
-                        var a = checker.Abstract(r.After, n);
+                        var a = checker.Abstract(r.After, n!);
                         if (a.Packed is null) ok = false;
                         else
                         {
@@ -109,7 +112,7 @@ public sealed class RefinementChecker
                     {
                         // The step fails: check it again in full for all of its reasons.
                         var source = new AbstractState([], abstracts.Packed(s.Abstract), null);
-                        var full = checker.Abstract(r.After, n);
+                        var full = checker.Abstract(r.After, n ?? new CanonicalNumbering(r.After));
                         var failure = checker.CheckStep(source, fp, r, full, checker.Fingerprint(full));
                         if (failure is null) throw new InvalidOperationException($"{rules.Name}: the checks disagree on step {op} (a cached answer differs from the full check)");
                         return Done(RefinementVerdict.Violation, failure, Path(parents, ops, s.Index).Append(op).ToList(), depth + 1, null);

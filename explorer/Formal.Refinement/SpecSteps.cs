@@ -34,9 +34,18 @@ public sealed class SpecSteps : IStateVisitor
     /// concerns every label the enumeration did not reach: <see cref="Aborted"/>).
     public sealed class ActionSteps
     {
-        public Dictionary<long, HashSet<ulong>> ByLabel { get; } = new();
+        private readonly HashSet<(long Key, ulong Target)> _steps = new();
+
         public List<(long Key, string Text)> Problems { get; } = new();
         public string? Aborted { get; set; }
+
+        /// Whether the step with parameter key <paramref name="key"/> may lead to the orbit <paramref name="target"/>.
+        public bool Allows(long key, ulong target) => _steps.Contains((key, target));
+
+        /// How many successor orbits the step with parameter key <paramref name="key"/> has.
+        public int Count(long key) => _steps.Count(s => s.Key == key);
+
+        internal void Add(long key, ulong target) => _steps.Add((key, target));
     }
 
     public long Generations;
@@ -106,9 +115,7 @@ public sealed class SpecSteps : IStateVisitor
 
     public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
     {
-        long key = CurrentKey();
-        if (!_collecting.ByLabel.TryGetValue(key, out var set)) _collecting.ByLabel[key] = set = new HashSet<ulong>();
-        set.Add(fingerprint);
+        _collecting.Add(CurrentKey(), fingerprint);
     }
 
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span) =>

@@ -20,6 +20,7 @@ public sealed class StepChecker
     private readonly Abstraction _abstraction;
     private readonly StateInspector _inspector;
     private readonly SpecSteps _steps;
+    private readonly Dictionary<long, (StepLabel Label, long Key)> _labels = new();
 
     public StepChecker(SpecTransitionSystem ts, RuleSet rules)
     {
@@ -95,16 +96,17 @@ public sealed class StepChecker
     private string? StepMismatch(ulong[] a, StepResult r, ulong fpAfter)
     {
         var op = r.Operation;
-        var label = OperationLabels.Label(op);
+        if (!_labels.TryGetValue(OperationLabels.Code(op), out var cached))
+            _labels[OperationLabels.Code(op)] = cached = (OperationLabels.Label(op), _steps.KeyOf(OperationLabels.Label(op)));
+        var (label, key) = cached;
         string outcome = r.Outcome.Kind == OutcomeKind.Error ? $" (it failed with {Outcome.ErrnoName(r.Outcome.ErrorCode)})" : "";
         if (op is InjectOp)
             return $"{op} changed the spec state{outcome}; an injection must be a stutter";
         var steps = _steps.Of(a, label.Action);
-        long key = _steps.KeyOf(label);
-        if (steps.ByLabel.TryGetValue(key, out var targets) && targets.Contains(fpAfter)) return null;
+        if (steps.Allows(key, fpAfter)) return null;
         var problems = steps.Problems.Where(p => p.Key == key).Select(p => p.Text)
             .Concat(steps.Aborted is { } why ? [why] : []).Distinct().Take(3).ToList();
-        int n = targets?.Count ?? 0;
+        int n = steps.Count(key);
         return $"the spec has no step {label.Show()} to this state{outcome}: it allows {n} other successor{(n == 1 ? "" : "s")} for it, and a stutter"
                + (problems.Count > 0 ? "; in the spec: " + string.Join("; ", problems) : "");
     }

@@ -20,6 +20,12 @@ public ref struct LazyMessage
         _inner = condition ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
     }
 
+    /// <summary>For a dereference: formatted when the pointer is NULL or the object freed.</summary>
+    public LazyMessage(int literalLength, int formattedCount, HeapObject? pointer, out bool enabled)
+        : this(literalLength, formattedCount, pointer is null || pointer.Freed, out enabled)
+    {
+    }
+
     /// <summary>For a log line: formatted when the rule set keeps a step log.</summary>
     public LazyMessage(int literalLength, int formattedCount, RuleSet owner, out bool enabled)
         : this(literalLength, formattedCount, owner.Logging, out enabled)

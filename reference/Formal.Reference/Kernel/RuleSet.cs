@@ -196,6 +196,10 @@ public abstract partial class RuleSet
         return obj!;
     }
 
+    /// <summary>Deref with a description that is only formatted when the dereference goes wrong.</summary>
+    protected T Deref<T>(T? obj, string function, [InterpolatedStringHandlerArgument("obj")] LazyMessage what) where T : HeapObject =>
+        obj is null || obj.Freed ? Deref(obj, function, what.ToStringAndClear()) : obj;
+
     /// <summary>Decrements a counter field; a decrement below zero is reported (the kernel wraps silently).</summary>
     protected void Decrement(AnonVma av, AnonVmaCounter counter, string function)
     {

@@ -46,13 +46,22 @@ public sealed class Heap
 
     public int LiveCount(AllocKind kind) => kind switch
     {
-        AllocKind.Vma => VmaList.Count(v => !v.Freed),
-        AllocKind.AnonVma => AnonVmaList.Count(a => !a.Freed),
-        AllocKind.Avc => AvcList.Count(a => !a.Freed),
+        AllocKind.Vma => Live(VmaList),
+        AllocKind.AnonVma => Live(AnonVmaList),
+        AllocKind.Avc => Live(AvcList),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public int LivePages => PageList.Count(p => !p.Freed);
+    public int LivePages => Live(PageList);
+
+    private static int Live<T>(List<T> objects) where T : HeapObject
+    {
+        int n = 0;
+        foreach (var o in objects)
+            if (!o.Freed)
+                n++;
+        return n;
+    }
 
     /// <summary>A heap with process 0 and nothing mapped.</summary>
     public static Heap Initial()
