@@ -21,6 +21,7 @@ public static class RefineCommand
         new("--no-inject", false, "do not explore allocation failures (inject operations)"),
         new("--max-depth", true, "stop after this many reference steps (result: inconclusive if states remain)", ValueName: "N"),
         new("--timeout", true, "stop each rule set after this many seconds (result: inconclusive)", ValueName: "SECONDS"),
+        new("--jobs", true, "check this many rule sets at a time, each on its own thread (default: the number of cores); the output order does not change", ValueName: "N"),
         new("--json", true, "write a machine-readable summary", ValueName: "FILE"),
         new("--trace", true, "write the counterexample as a trace file (with all: FILE.RULESET.json per violating rule set)", ValueName: "FILE"),
         new("--quiet", false, "print only the results"),
@@ -35,6 +36,7 @@ public static class RefineCommand
         var which = a.Get("--rule-set") ?? throw new UsageException("refine needs --rule-set NAME or --rule-set all");
         var maxDepth = a.Int("--max-depth", 1, int.MaxValue);
         var timeout = a.Int("--timeout", 1, int.MaxValue);
+        var jobs = a.Int("--jobs", 1, 256) ?? Environment.ProcessorCount;
         foreach (var dll in a.All("--rule-set-assembly")) LoadAssembly(dll);
         var names = which == "all" ? RuleSetRegistry.Names.ToList() : [which];
         foreach (var n in names)
@@ -51,6 +53,7 @@ public static class RefineCommand
             return ExitCodes.BadInput;
         }
         bool quiet = a.Has("--quiet");
+        var progress = TextWriter.Synchronized(stderr);
         var b = setup.Bounds;
         if (!quiet)
         {
@@ -62,19 +65,16 @@ public static class RefineCommand
         {
             MaxDepth = maxDepth,
             TimeLimit = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
-            Progress = p => stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Progress = p => progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"progress: {p.RuleSet}: depth {p.Depth}, {p.Distinct:N0} distinct, {p.Transitions:N0} steps checked, queue {p.Queue:N0}, {p.ElapsedSeconds:F0} s")),
         };
         var total = System.Diagnostics.Stopwatch.StartNew();
-        var results = new List<RefinementResult>();
-        foreach (var name in names)
+        var results = RefinementBatch.Run(setup, names.Select(RuleSetRegistry.Factory).ToList(), options, jobs, (i, r) =>
         {
-            var r = Program.OnBigStack(() => new RefinementChecker(setup, RuleSetRegistry.Factory(name), options).Run());
-            results.Add(r);
             Report(r, which == "all", quiet, stdout);
             if (r.Trace is { } trace && a.Get("--trace") is { } tracePath)
-                AtomicFile.WriteJson(which == "all" ? PerRuleSet(tracePath, name) : tracePath, w => TraceJson.Write(w, trace));
-        }
+                AtomicFile.WriteJson(which == "all" ? PerRuleSet(tracePath, names[i]) : tracePath, w => TraceJson.Write(w, trace));
+        });
         if (which == "all")
         {
             stdout.WriteLine();
@@ -131,7 +131,7 @@ public static class RefineCommand
         }
     }
 
-    private static void WriteJson(string? path, string specPath, RefinementSetup setup, List<RefinementResult> results, string overall, double elapsed)
+    private static void WriteJson(string? path, string specPath, RefinementSetup setup, IReadOnlyList<RefinementResult> results, string overall, double elapsed)
     {
         var first = results.FirstOrDefault(r => r.Verdict == RefinementVerdict.Violation)?.Trace;
         JsonSummary.Write(path, "refine", specPath, setup.Ir, overall, first, w =>

@@ -29,16 +29,18 @@ public sealed class Abstraction
         _pages = Pool("Page");
     }
 
-    public AbstractState Of(Heap heap)
+    public AbstractState Of(Heap heap) => Of(heap, new CanonicalNumbering(heap));
+
+    /// With the heap's numbering computed by the caller (the checker fingerprints with it too).
+    public AbstractState Of(Heap heap, CanonicalNumbering n)
     {
-        var n = new CanonicalNumbering(heap);
         var liveVmas = new List<Vma>();
-        var liveSet = new HashSet<Vma>(ReferenceEqualityComparer.Instance);
+        var liveSet = new HashSet<Vma>(ByIdentity<Vma>.Instance);
         foreach (var v in n.Vmas)
             if (v.Attached && !v.Freed && v.Mm is { } mm && heap.Process(mm.Pid) == mm && liveSet.Add(v)) liveVmas.Add(v);
 
         // Pages: allocated ones, and freed ones a PTE still maps (the spec keeps such a slot, not live).
-        var mappedPages = new HashSet<Page>(heap.Processes.SelectMany(mm => mm.Ptes.Values), ReferenceEqualityComparer.Instance);
+        var mappedPages = new HashSet<Page>(heap.Processes.SelectMany(mm => mm.Ptes.Values), ByIdentity<Page>.Instance);
         var pages = n.Pages.Where(p => !p.Freed || mappedPages.Contains(p)).ToList();
 
         // anon_vmas: allocated ones, and freed ones the spec's `referenced` would keep (I9 flags them).
@@ -162,9 +164,9 @@ public sealed class Abstraction
         avs.Count(c => !ReferenceEquals(c, a) && !c.Freed && c.Tree.Count > 0 && ReferenceEquals(ParentOf(c, liveVmas), a))
         + (a.IsRoot && a.Tree.Count > 0 ? 1 : 0);
 
-    private static Dictionary<T, int> Index<T>(List<T> items) where T : class
+    private static Dictionary<T, int> Index<T>(List<T> items) where T : HeapObject
     {
-        var d = new Dictionary<T, int>(ReferenceEqualityComparer.Instance);
+        var d = new Dictionary<T, int>(items.Count, ByIdentity<T>.Instance);
         for (int i = 0; i < items.Count; i++) d[items[i]] = i;
         return d;
     }

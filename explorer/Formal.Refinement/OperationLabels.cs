@@ -14,6 +14,31 @@ public static class OperationLabels
     public static string Key(StepLabel label) =>
         label.Action + "(" + string.Join(",", label.Params.Select(p => p.Value.Show())) + ")";
 
+    /// A number that is equal exactly for equal operations (8 bits per field), for keying caches
+    /// on the hot path where building a label would cost more than the lookup saves.
+    public static long Code(Operation op) => op switch
+    {
+        MmapOp o => Pack(1, o.Pid, o.Start, o.End, (long)o.Prot),
+        MunmapOp o => Pack(2, o.Pid, o.Start, o.End),
+        MprotectOp o => Pack(3, o.Pid, o.Start, o.End, (long)o.Prot),
+        MadviseOp o => Pack(4, o.Pid, o.Start, o.End, (long)o.Advice),
+        MremapOp o => Pack(5, o.Pid, o.Start, o.End, o.NewStart, o.DontUnmap ? 1 : 0),
+        WriteOp o => Pack(6, o.Pid, o.Addr),
+        ReadOp o => Pack(7, o.Pid, o.Addr),
+        RmapWalkOp o => Pack(8, o.Pid, o.Addr),
+        ForkOp o => Pack(9, o.Pid),
+        ExitOp o => Pack(10, o.Pid),
+        InjectOp o => Pack(11, (long)o.Kind),
+        _ => throw new ArgumentException($"no code for {op}", nameof(op)),
+    };
+
+    private static long Pack(long kind, long a, long b = 0, long c = 0, long d = 0, long e = 0)
+    {
+        static long Field(long v, int i) =>
+            v is >= 0 and <= 255 ? v << (8 * i) : throw new ArgumentOutOfRangeException(nameof(v), $"operation field {v} does not fit 8 bits");
+        return kind | Field(a, 1) | Field(b, 2) | Field(c, 3) | Field(d, 4) | Field(e, 5);
+    }
+
     public static StepLabel Label(Operation op)
     {
         static (string, Value) P(int pid) => ("proc", new VObj("Proc", pid));

@@ -7,8 +7,15 @@ namespace Formal.Refinement;
 /// Breadth-first exploration of a rule set's own state space (every enabled operation with every
 /// parameter, and every injectable allocation failure), checking each step against the spec.
 /// States are identified by <see cref="ReferenceFingerprint"/> (the canonical key's meaning);
-/// each keeps its parent and the operation that reached it, and only the frontier keeps heaps.
-/// The first failing step ends the run; being found level by level, its trace is a shortest one.
+/// each keeps its parent, the operation that reached it and its spec state, and only the frontier
+/// keeps heaps. The first failing step ends the run; being found level by level, its trace is a
+/// shortest one.
+///
+/// Work that cannot change an answer is skipped (README.md, "Performance"): a heap seen before
+/// passed its state checks when it was first reached, so only its spec state is looked up; a spec
+/// state's invariants and fingerprint are computed once (<see cref="AbstractStateTable"/>); a step
+/// between the same spec states by the same operation is matched against the spec once. The
+/// failing step itself is checked again in full, so its reasons are those of <see cref="StepChecker.CheckStep"/>.
 public sealed class RefinementChecker
 {
     private readonly RefinementSetup _setup;
@@ -22,7 +29,7 @@ public sealed class RefinementChecker
         _options = options ?? new RefinementOptions();
     }
 
-    private readonly record struct Pending(int Index, Heap Heap, AbstractState State, ulong Fingerprint);
+    private readonly record struct Pending(int Index, Heap Heap, int Abstract);
 
     public RefinementResult Run()
     {
@@ -30,9 +37,12 @@ public sealed class RefinementChecker
         var machine = new Machine(_factory, _setup.Bounds);
         var rules = machine.Rules;
         var checker = new StepChecker(_setup.NewAbstractSystem(), rules);
+        var abstracts = new AbstractStateTable();
         var parents = new List<int>();
         var ops = new List<Operation?>();
-        var seen = new HashSet<ReferenceFingerprint>();
+        var abstractOf = new List<int>();
+        var seen = new Dictionary<ReferenceFingerprint, int>();
+        var matched = new HashSet<(int From, long Op, ulong To)>();
         long transitions = 0, boundHits = 0, stutters = 0;
         var lastProgress = TimeSpan.Zero;
 
@@ -42,13 +52,16 @@ public sealed class RefinementChecker
                 seen.Count, transitions, depth, sw.Elapsed.TotalSeconds, boundHits, stutters, reason);
 
         var h0 = machine.InitialHeap();
-        var a0 = checker.Abstract(h0);
-        seen.Add(ReferenceFingerprint.Of(h0));
+        var n0 = new CanonicalNumbering(h0);
+        var a0 = checker.Abstract(h0, n0);
+        if (checker.CheckInitial(h0, a0) is { } initialFailure) return Done(RefinementVerdict.Violation, initialFailure, [], 0, null);
+        var (id0, _) = abstracts.Intern(a0.Packed!, checker.Fingerprint);
+        seen.Add(ReferenceFingerprint.Of(h0, n0), 0);
         parents.Add(-1);
         ops.Add(null);
-        if (checker.CheckInitial(h0, a0) is { } initialFailure) return Done(RefinementVerdict.Violation, initialFailure, [], 0, null);
+        abstractOf.Add(id0);
 
-        var frontier = new List<Pending> { new(0, h0, a0, checker.Fingerprint(a0)) };
+        var frontier = new List<Pending> { new(0, h0, id0) };
         int depth = 0;
         while (frontier.Count > 0)
         {
@@ -57,6 +70,7 @@ public sealed class RefinementChecker
             var next = new List<Pending>();
             foreach (var s in frontier)
             {
+                ulong fp = abstracts.Fingerprint(s.Abstract);
                 foreach (var op in machine.EnumerateOperations(s.Heap))
                 {
                     if (!_setup.Filter.Allows(op)) continue;
@@ -64,15 +78,51 @@ public sealed class RefinementChecker
                     if (r.Outcome.Kind == OutcomeKind.BoundReached) { boundHits++; continue; }
                     if (!r.Outcome.Applied) continue;
                     transitions++;
-                    var after = checker.Abstract(r.After);
-                    ulong fpAfter = checker.Fingerprint(after);
-                    if (fpAfter == s.Fingerprint) stutters++;
-                    if (checker.CheckStep(s.State, s.Fingerprint, r, after, fpAfter) is { } failure)
+                    bool ok = r.Outcome.Violations.Count == 0;
+                    // An operation that left the heap itself in place (a read) is a step to the same state.
+                    bool same = ReferenceEquals(r.After, s.Heap);
+                    var n = same ? null : new CanonicalNumbering(r.After);
+                    var key = same ? default : ReferenceFingerprint.Of(r.After, n!);
+                    int index = s.Index;
+                    bool known = same || seen.TryGetValue(key, out index);
+                    int after = known ? abstractOf[index] : -1;
+                    if (!known)
+                    {
+                        var a = checker.Abstract(r.After, n!);
+                        if (a.Packed is null) ok = false;
+                        else
+                        {
+                            bool added;
+                            (after, added) = abstracts.Intern(a.Packed, checker.Fingerprint);
+                            if (added && checker.InvariantProblem(a.Packed) is not null) ok = false;
+                            if (checker.DegreeCheck(r.After) is not null) ok = false;
+                        }
+                    }
+                    if (ok)
+                    {
+                        ulong fpAfter = abstracts.Fingerprint(after);
+                        if (fpAfter == fp) stutters++;
+                        else if (!matched.Contains((s.Abstract, OperationLabels.Code(op), fpAfter)))
+                        {
+                            if (checker.StepAllowed(abstracts.Packed(s.Abstract), r, fpAfter)) matched.Add((s.Abstract, OperationLabels.Code(op), fpAfter));
+                            else ok = false;
+                        }
+                    }
+                    if (!ok)
+                    {
+                        // The step fails: check it again in full for all of its reasons.
+                        var source = new AbstractState([], abstracts.Packed(s.Abstract), null);
+                        var full = checker.Abstract(r.After, n ?? new CanonicalNumbering(r.After));
+                        var failure = checker.CheckStep(source, fp, r, full, checker.Fingerprint(full));
+                        if (failure is null) throw new InvalidOperationException($"{rules.Name}: the checks disagree on step {op} (a cached answer differs from the full check)");
                         return Done(RefinementVerdict.Violation, failure, Path(parents, ops, s.Index).Append(op).ToList(), depth + 1, null);
-                    if (!seen.Add(ReferenceFingerprint.Of(r.After))) continue;
+                    }
+                    if (known) continue;
+                    seen.Add(key, parents.Count);
                     parents.Add(s.Index);
                     ops.Add(op);
-                    next.Add(new Pending(parents.Count - 1, r.After, after, fpAfter));
+                    abstractOf.Add(after);
+                    next.Add(new Pending(parents.Count - 1, r.After, after));
                 }
                 if (sw.Elapsed - lastProgress >= _options.ProgressInterval)
                 {

@@ -20,6 +20,7 @@ public sealed class StepChecker
     private readonly Abstraction _abstraction;
     private readonly StateInspector _inspector;
     private readonly SpecSteps _steps;
+    private readonly Dictionary<long, (StepLabel Label, long Key)> _labels = new();
 
     public StepChecker(SpecTransitionSystem ts, RuleSet rules)
     {
@@ -37,7 +38,21 @@ public sealed class StepChecker
 
     public AbstractState Abstract(Heap heap) => _abstraction.Of(heap);
 
+    public AbstractState Abstract(Heap heap, CanonicalNumbering numbering) => _abstraction.Of(heap, numbering);
+
+    /// The spec's invariants on an abstract state, as one message (null: they hold).
+    public string? InvariantProblem(ulong[] packed) => _inspector.CheckInvariants(packed) is { } f ? $"invariant {f.Invariant} is violated" : null;
+
+    /// The degree-era counter check of a heap (null: it holds, or the rule set has no degree).
+    public string? DegreeCheck(Heap heap) => _rules.Counters == CounterModel.Degree ? DegreeProblem(heap) : null;
+
+    /// Whether the spec has a step for <paramref name="r"/>'s operation from the abstract state
+    /// <paramref name="a"/> to the orbit <paramref name="fpAfter"/> (the same test as <see cref="CheckStep"/>).
+    public bool StepAllowed(ulong[] a, StepResult r, ulong fpAfter) => StepMismatch(a, r, fpAfter) is null;
+
     public ulong Fingerprint(AbstractState a) => a.Packed is null ? 0 : _inspector.Fingerprint(a.Packed);
+
+    public ulong Fingerprint(ulong[] packed) => _inspector.Fingerprint(packed);
 
     /// The checks that concern one state: it has a spec state, the invariants hold, and the
     /// degree-era counter (if any) counts what it should.
@@ -81,15 +96,17 @@ public sealed class StepChecker
     private string? StepMismatch(ulong[] a, StepResult r, ulong fpAfter)
     {
         var op = r.Operation;
-        var label = OperationLabels.Label(op);
-        var key = OperationLabels.Key(label);
+        if (!_labels.TryGetValue(OperationLabels.Code(op), out var cached))
+            _labels[OperationLabels.Code(op)] = cached = (OperationLabels.Label(op), _steps.KeyOf(OperationLabels.Label(op)));
+        var (label, key) = cached;
         string outcome = r.Outcome.Kind == OutcomeKind.Error ? $" (it failed with {Outcome.ErrnoName(r.Outcome.ErrorCode)})" : "";
         if (op is InjectOp)
             return $"{op} changed the spec state{outcome}; an injection must be a stutter";
         var steps = _steps.Of(a, label.Action);
-        if (steps.ByLabel.TryGetValue(key, out var targets) && targets.Contains(fpAfter)) return null;
-        var problems = steps.Problems.Where(p => p.Key == key).Select(p => p.Text).Distinct().Take(3).ToList();
-        int n = targets?.Count ?? 0;
+        if (steps.Allows(key, fpAfter)) return null;
+        var problems = steps.Problems.Where(p => p.Key == key).Select(p => p.Text)
+            .Concat(steps.Aborted is { } why ? [why] : []).Distinct().Take(3).ToList();
+        int n = steps.Count(key);
         return $"the spec has no step {label.Show()} to this state{outcome}: it allows {n} other successor{(n == 1 ? "" : "s")} for it, and a stutter"
                + (problems.Count > 0 ? "; in the spec: " + string.Join("; ", problems) : "");
     }

@@ -40,6 +40,11 @@ public sealed class Machine
         if (op is ForkOp && heap.Processes.Count >= Bounds.MaxProcesses)
             return new StepResult(op, new Outcome(OutcomeKind.BoundReached, 0, [], $"process bound {Bounds.MaxProcesses}", null), heap, []);
 
+        // A load changes nothing the model keeps (the zero page is not modelled): the heap is its own
+        // successor, shared as heaps are values.
+        if (op is ReadOp)
+            return new StepResult(op, new Outcome(OutcomeKind.Ok, 0, [], null, null), heap, trace ?? []);
+
         var after = heap.Clone();
         var rs = _factory();
         rs.Attach(after, Bounds, trace);
@@ -126,7 +131,7 @@ public sealed class Machine
 
         foreach (var op in Candidates())
         {
-            if (Applicability.WhyNot(heap, Bounds, Rules, op) is not null)
+            if (!Applicability.Applies(heap, Bounds, Rules, op))
                 continue;
             if (op is ForkOp && heap.Processes.Count >= Bounds.MaxProcesses)
                 continue;

@@ -16,7 +16,9 @@ public class AnonVmaSpecTests
 
     [Theory]
     [InlineData("tiny", 3650)]
-    [InlineData("small", 47841)]
+    // small has madvise: 49,095 since fork may also anon_vma_prepare() VM_WIPEONFORK copies as
+    // v4.14..v5.x did (47,841 before); tiny has no fork, default no madvise, so theirs stay.
+    [InlineData("small", 49095)]
     public void All_invariants_hold(string config, long orbits)
     {
         var r = Run(Spec, config);

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 
 namespace Formal.Reference;
 
@@ -9,7 +9,7 @@ namespace Formal.Reference;
 /// </summary>
 public sealed class CanonicalNumbering
 {
-    private readonly Dictionary<HeapObject, int> _ids = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<HeapObject, int> _ids;
 
     public IReadOnlyList<Vma> Vmas { get; }
     public IReadOnlyList<AnonVma> AnonVmas { get; }
@@ -18,11 +18,13 @@ public sealed class CanonicalNumbering
 
     public CanonicalNumbering(Heap heap)
     {
+        int total = heap.AllVmas.Count + heap.AllAnonVmas.Count + heap.AllAvcs.Count + heap.AllPages.Count;
+        _ids = new Dictionary<HeapObject, int>(total, ByIdentity<HeapObject>.Instance);
         var vmas = new List<Vma>();
         var avs = new List<AnonVma>();
         var avcs = new List<AnonVmaChain>();
         var pages = new List<Page>();
-        var queue = new Queue<HeapObject>();
+        var queue = new Queue<HeapObject>(total);
 
         void Visit(HeapObject? o)
         {
@@ -57,8 +59,11 @@ public sealed class CanonicalNumbering
                     case AnonVma a:
                         Visit(a.Root);
                         Visit(a.Parent);
-                        foreach (var c in a.Tree.OrderBy(ContentKey, StringComparer.Ordinal).ThenBy(c => c.Id))
-                            Visit(c);
+                        if (a.Tree.Count == 1)
+                            Visit(a.Tree[0]);
+                        else if (a.Tree.Count > 1)
+                            foreach (var c in SortedByContent(a.Tree))
+                                Visit(c);
                         break;
                     case Page p:
                         Visit(p.Mapping);
@@ -80,11 +85,14 @@ public sealed class CanonicalNumbering
         }
         Drain();
         // Objects nothing reaches but that are still alive (leaks): allocation order is the best we have.
-        foreach (var o in heap.AllVmas.Cast<HeapObject>().Concat(heap.AllAnonVmas).Concat(heap.AllAvcs).Concat(heap.AllPages)
-                     .Where(o => !_ids.ContainsKey(o)).OrderBy(o => o.Id))
+        if (_ids.Count < total)
         {
-            Visit(o);
-            Drain();
+            foreach (var o in heap.AllVmas.Cast<HeapObject>().Concat(heap.AllAnonVmas).Concat(heap.AllAvcs).Concat(heap.AllPages)
+                         .Where(o => !_ids.ContainsKey(o)).OrderBy(o => o.Id))
+            {
+                Visit(o);
+                Drain();
+            }
         }
         Vmas = vmas;
         AnonVmas = avs;
@@ -105,15 +113,69 @@ public sealed class CanonicalNumbering
         _ => "?",
     };
 
-    /// <summary>A description of an AVC by content, independent of object numbering.</summary>
-    private static string ContentKey(AnonVmaChain c)
+    /// <summary>
+    /// The AVCs of a tree ordered by their content key (ordinally), then by allocation serial. The keys are
+    /// written into a per-thread buffer instead of strings: this runs for every tree of every heap explored.
+    /// </summary>
+    private static AnonVmaChain[] SortedByContent(List<AnonVmaChain> tree)
+    {
+        var buffer = t_keys ??= new char[1024];
+        int n = tree.Count;
+        var items = new AnonVmaChain[n];
+        var starts = new int[n + 1];
+        int at = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (buffer.Length - at < MaxKeyLength)
+                Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + MaxKeyLength));
+            items[i] = tree[i];
+            starts[i] = at;
+            at += WriteContentKey(tree[i], buffer.AsSpan(at));
+        }
+        starts[n] = at;
+        t_keys = buffer;
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+            order[i] = i;
+        // insertion sort: trees are small, and the order must be exactly that of the keys
+        for (int i = 1; i < n; i++)
+        {
+            int x = order[i], j = i - 1;
+            while (j >= 0 && Compare(order[j], x) > 0)
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = x;
+        }
+        var sorted = new AnonVmaChain[n];
+        for (int i = 0; i < n; i++)
+            sorted[i] = items[order[i]];
+        return sorted;
+
+        int Compare(int p, int q)
+        {
+            var kp = buffer.AsSpan(starts[p], starts[p + 1] - starts[p]);
+            var kq = buffer.AsSpan(starts[q], starts[q + 1] - starts[q]);
+            int c = kp.SequenceCompareTo(kq);
+            return c != 0 ? c : items[p].Id.CompareTo(items[q].Id);
+        }
+    }
+
+    [ThreadStatic] private static char[]? t_keys;
+    private const int MaxKeyLength = 6 * 21 + 16;
+
+    /// <summary>A description of an AVC by content, independent of object numbering; returns its length.</summary>
+    private static int WriteContentKey(AnonVmaChain c, Span<char> dest)
     {
         var v = c.Vma;
-        var sb = new StringBuilder();
-        sb.Append(v.Mm?.Pid ?? -1).Append(':').Append(v.Start).Append('-').Append(v.End).Append('@').Append(v.PgOff)
-          .Append(v.Freed ? 'f' : 'l').Append(v.Attached ? 'a' : 'd')
-          .Append('|').Append(c.CachedStart).Append('-').Append(c.CachedLast)
-          .Append(c.OnChain ? 'o' : '-').Append(c.InTree ? 't' : '-').Append(c.Freed ? 'f' : 'l');
-        return sb.ToString();
+        int n = 0;
+        void Num(long x, Span<char> d) { x.TryFormat(d[n..], out int w, default, CultureInfo.CurrentCulture); n += w; }
+        void Ch(char ch, Span<char> d) => d[n++] = ch;
+        Num(v.Mm?.Pid ?? -1, dest); Ch(':', dest); Num(v.Start, dest); Ch('-', dest); Num(v.End, dest); Ch('@', dest); Num(v.PgOff, dest);
+        Ch(v.Freed ? 'f' : 'l', dest); Ch(v.Attached ? 'a' : 'd', dest);
+        Ch('|', dest); Num(c.CachedStart, dest); Ch('-', dest); Num(c.CachedLast, dest);
+        Ch(c.OnChain ? 'o' : '-', dest); Ch(c.InTree ? 't' : '-', dest); Ch(c.Freed ? 'f' : 'l', dest);
+        return n;
     }
 }

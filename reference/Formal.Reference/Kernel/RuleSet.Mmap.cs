@@ -53,7 +53,9 @@ public abstract partial class RuleSet
     {
         const string fn = "do_vmi_align_munmap";
         using var _ = Trace(fn, mm, start, end);
-        var vma = mm.Vmas.FirstOrDefault(v => v.End > start && v.Start < end);
+        Vma? vma = null;
+        foreach (var v in mm.Vmas)
+            if (v.End > start && v.Start < end) { vma = v; break; }
         if (vma is null)
             return 0;
 

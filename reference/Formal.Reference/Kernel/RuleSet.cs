@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Formal.Reference;
 
 /// <summary>How an era counts users of an anon_vma.</summary>
@@ -92,6 +94,20 @@ public abstract partial class RuleSet
         Violations.Clear();
     }
 
+    /// <summary>Whether a step log is being kept (messages for it are only built then).</summary>
+    public bool Logging => _log is not null;
+
+    // Trace overloads by arity: without a log they return at once, with no argument array or boxing.
+    protected TraceScope Trace(string function) => _log is null ? default : Trace(function, Array.Empty<object?>());
+    protected TraceScope Trace<T1>(string function, T1 a1) => _log is null ? default : Trace(function, new object?[] { a1 });
+    protected TraceScope Trace<T1, T2>(string function, T1 a1, T2 a2) => _log is null ? default : Trace(function, new object?[] { a1, a2 });
+    protected TraceScope Trace<T1, T2, T3>(string function, T1 a1, T2 a2, T3 a3) =>
+        _log is null ? default : Trace(function, new object?[] { a1, a2, a3 });
+    protected TraceScope Trace<T1, T2, T3, T4>(string function, T1 a1, T2 a2, T3 a3, T4 a4) =>
+        _log is null ? default : Trace(function, new object?[] { a1, a2, a3, a4 });
+    protected TraceScope Trace<T1, T2, T3, T4, T5>(string function, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) =>
+        _log is null ? default : Trace(function, new object?[] { a1, a2, a3, a4, a5 });
+
     /// <summary>Records entry into a kernel function in the step log; dispose on return.</summary>
     protected TraceScope Trace(string function, params object?[] args)
     {
@@ -108,6 +124,13 @@ public abstract partial class RuleSet
     {
         if (_log is not null)
             _log.Add(new string(' ', 2 * _depth) + "// " + text);
+    }
+
+    /// <summary>A note whose text is only formatted while a step log is kept.</summary>
+    protected void Note([InterpolatedStringHandlerArgument("")] LazyMessage text)
+    {
+        if (_log is not null)
+            Note(text.ToStringAndClear());
     }
 
     private static string FormatArg(object? a) => a switch
@@ -146,12 +169,20 @@ public abstract partial class RuleSet
         return condition;
     }
 
+    /// <summary>WarnOn with a message that is only formatted when the condition holds.</summary>
+    protected bool WarnOn(bool condition, string function, string macro, [InterpolatedStringHandlerArgument("condition")] LazyMessage message) =>
+        WarnOn(condition, function, macro, condition ? message.ToStringAndClear() : "");
+
     /// <summary>BUG_ON-family assertion: reports and halts the operation when the condition holds.</summary>
     protected void BugOn(bool condition, string function, string macro, string message)
     {
         if (condition)
             Report(ViolationKind.Bug, function, macro, message);
     }
+
+    /// <summary>BugOn with a message that is only formatted when the condition holds.</summary>
+    protected void BugOn(bool condition, string function, string macro, [InterpolatedStringHandlerArgument("condition")] LazyMessage message) =>
+        BugOn(condition, function, macro, condition ? message.ToStringAndClear() : "");
 
     /// <summary>
     /// A pointer dereference as the kernel does it: NULL is a NULL dereference, a freed object a use after free.
@@ -164,6 +195,10 @@ public abstract partial class RuleSet
             Report(ViolationKind.UseAfterFree, function, "", $"{what} = {obj} was freed");
         return obj!;
     }
+
+    /// <summary>Deref with a description that is only formatted when the dereference goes wrong.</summary>
+    protected T Deref<T>(T? obj, string function, [InterpolatedStringHandlerArgument("obj")] LazyMessage what) where T : HeapObject =>
+        obj is null || obj.Freed ? Deref(obj, function, what.ToStringAndClear()) : obj;
 
     /// <summary>Decrements a counter field; a decrement below zero is reported (the kernel wraps silently).</summary>
     protected void Decrement(AnonVma av, AnonVmaCounter counter, string function)

@@ -46,13 +46,22 @@ public sealed class Heap
 
     public int LiveCount(AllocKind kind) => kind switch
     {
-        AllocKind.Vma => VmaList.Count(v => !v.Freed),
-        AllocKind.AnonVma => AnonVmaList.Count(a => !a.Freed),
-        AllocKind.Avc => AvcList.Count(a => !a.Freed),
+        AllocKind.Vma => Live(VmaList),
+        AllocKind.AnonVma => Live(AnonVmaList),
+        AllocKind.Avc => Live(AvcList),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public int LivePages => PageList.Count(p => !p.Freed);
+    public int LivePages => Live(PageList);
+
+    private static int Live<T>(List<T> objects) where T : HeapObject
+    {
+        int n = 0;
+        foreach (var o in objects)
+            if (!o.Freed)
+                n++;
+        return n;
+    }
 
     /// <summary>A heap with process 0 and nothing mapped.</summary>
     public static Heap Initial()
@@ -69,10 +78,10 @@ public sealed class Heap
         foreach (var k in PendingFailures)
             h.PendingFailures.Add(k);
 
-        var vmas = new Dictionary<Vma, Vma>(VmaList.Count, ReferenceEqualityComparer.Instance);
-        var avs = new Dictionary<AnonVma, AnonVma>(AnonVmaList.Count, ReferenceEqualityComparer.Instance);
-        var avcs = new Dictionary<AnonVmaChain, AnonVmaChain>(AvcList.Count, ReferenceEqualityComparer.Instance);
-        var pages = new Dictionary<Page, Page>(PageList.Count, ReferenceEqualityComparer.Instance);
+        var vmas = new Dictionary<Vma, Vma>(VmaList.Count, ByIdentity<Vma>.Instance);
+        var avs = new Dictionary<AnonVma, AnonVma>(AnonVmaList.Count, ByIdentity<AnonVma>.Instance);
+        var avcs = new Dictionary<AnonVmaChain, AnonVmaChain>(AvcList.Count, ByIdentity<AnonVmaChain>.Instance);
+        var pages = new Dictionary<Page, Page>(PageList.Count, ByIdentity<Page>.Instance);
         var mms = new Dictionary<Mm, Mm>(ReferenceEqualityComparer.Instance);
 
         foreach (var (pid, mm) in ProcessMap)
@@ -152,11 +161,13 @@ public sealed class Heap
     /// </summary>
     internal void CollectGarbage()
     {
-        var liveVma = new HashSet<Vma>(ReferenceEqualityComparer.Instance);
-        var liveAv = new HashSet<AnonVma>(ReferenceEqualityComparer.Instance);
-        var liveAvc = new HashSet<AnonVmaChain>(ReferenceEqualityComparer.Instance);
-        var livePage = new HashSet<Page>(ReferenceEqualityComparer.Instance);
-        var work = new Stack<object>();
+        // Marks on the objects themselves: this runs after every operation, and sets were the cost.
+        foreach (var v in VmaList) v.Reached = false;
+        foreach (var a in AnonVmaList) a.Reached = false;
+        foreach (var a in AvcList) a.Reached = false;
+        foreach (var p in PageList) p.Reached = false;
+        var work = t_work ??= new Stack<HeapObject>();
+        work.Clear();
 
         foreach (var mm in ProcessMap.Values)
         {
@@ -172,31 +183,37 @@ public sealed class Heap
 
         while (work.Count > 0)
         {
-            switch (work.Pop())
+            var o = work.Pop();
+            if (o.Reached)
+                continue;
+            o.Reached = true;
+            switch (o)
             {
-                case Vma v when liveVma.Add(v):
+                case Vma v:
                     if (v.AnonVma is not null) work.Push(v.AnonVma);
                     if (v.VmPrev is not null) work.Push(v.VmPrev);
                     if (v.VmNext is not null) work.Push(v.VmNext);
                     foreach (var c in v.Chain) work.Push(c);
                     break;
-                case AnonVma a when liveAv.Add(a):
+                case AnonVma a:
                     work.Push(a.Root);
                     work.Push(a.Parent);
                     foreach (var c in a.Tree) work.Push(c);
                     break;
-                case AnonVmaChain c when liveAvc.Add(c):
+                case AnonVmaChain c:
                     work.Push(c.Vma);
                     work.Push(c.AnonVma);
                     break;
-                case Page p when livePage.Add(p):
+                case Page p:
                     if (p.Mapping is not null) work.Push(p.Mapping);
                     break;
             }
         }
-        VmaList.RemoveAll(v => !liveVma.Contains(v));
-        AnonVmaList.RemoveAll(a => !liveAv.Contains(a));
-        AvcList.RemoveAll(a => !liveAvc.Contains(a));
-        PageList.RemoveAll(p => !livePage.Contains(p));
+        VmaList.RemoveAll(static v => !v.Reached);
+        AnonVmaList.RemoveAll(static a => !a.Reached);
+        AvcList.RemoveAll(static a => !a.Reached);
+        PageList.RemoveAll(static p => !p.Reached);
     }
+
+    [ThreadStatic] private static Stack<HeapObject>? t_work;
 }

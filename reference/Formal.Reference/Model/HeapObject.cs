@@ -11,6 +11,9 @@ public abstract class HeapObject
 
     public bool Freed { get; internal set; }
 
+    /// <summary>Scratch mark of <see cref="Heap.CollectGarbage"/> (meaningless outside it).</summary>
+    internal bool Reached;
+
     /// <summary>Short kernel name of the object kind, used in messages ("vma", "anon_vma", ...).</summary>
     public abstract string KindName { get; }
 

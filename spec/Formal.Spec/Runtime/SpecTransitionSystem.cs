@@ -240,6 +240,12 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         return new StepLabel(plan.Ir.Name, EquatableArray<(string, Value)>.From(ps), Choices());
     }
 
+    public void CurrentParameters(Span<long> values)
+    {
+        var plan = _spec.Actions[_m.ActionIndex];
+        for (int i = 0; i < plan.ParamSlots.Length; i++) values[i] = _m.M[plan.ParamSlots[i]];
+    }
+
     private EquatableArray<(string, Value)> Choices() =>
         EquatableArray<(string, Value)>.From(_m.Choices.Select(c => c.Node switch
         {

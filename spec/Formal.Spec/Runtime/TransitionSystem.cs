@@ -50,6 +50,16 @@ public interface IStateGenerator
     StepLabel CurrentLabel();
 
     bool RecordChoices { get; set; }
+
+    /// The parameter values of the step being run as the machine holds them (false/true as 0/1,
+    /// integers as themselves, enum values and pool objects by index), without building a label:
+    /// for visitors that look at every successor (the refinement checker matches steps by them).
+    void CurrentParameters(Span<long> values)
+    {
+        var ps = CurrentLabel().Params;
+        for (int i = 0; i < ps.Count; i++)
+            values[i] = ps[i].Value switch { VBool b => b.B ? 1 : 0, VInt n => n.I, VEnum e => e.Ordinal, VObj o => o.Index, var v => throw new InvalidOperationException($"parameter value {v.Show()} is not a scalar") };
+    }
 }
 
 /// The semantics interface every engine depends on: the spec evaluator implements it (and the
