@@ -194,14 +194,7 @@ public static class CheckCommand
                 Verdict.Violation => "violation",
                 _ => "inconclusive",
             });
-            if (ir is not null)
-            {
-                w.WritePropertyName("constants");
-                w.WriteStartObject();
-                foreach (var (n, v) in ir.Constants)
-                    if (v.IsBool) w.WriteBoolean(n, v.Int != 0); else w.WriteNumber(n, v.Int);
-                w.WriteEndObject();
-            }
+            JsonSummary.WriteConstants(w, ir);
             if (result is not null)
             {
                 var s = result.Stats;

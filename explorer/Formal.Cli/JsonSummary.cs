@@ -18,18 +18,22 @@ public static class JsonSummary
             if (command != "simulate") w.WriteString("input", input);
             w.WriteString("config", ir?.Config ?? "");
             w.WriteString("result", result ?? "error");
-            if (ir is not null)
-            {
-                w.WritePropertyName("constants");
-                w.WriteStartObject();
-                foreach (var (n, v) in ir.Constants)
-                    if (v.IsBool) w.WriteBoolean(n, v.Int != 0); else w.WriteNumber(n, v.Int);
-                w.WriteEndObject();
-            }
+            WriteConstants(w, ir);
             extra?.Invoke(w);
             if (trace is { IsViolation: true }) TraceJson.WriteViolation(w, trace);
             else w.WriteNull("violation");
             w.WriteEndObject();
         });
+    }
+
+    /// The constants the run used (bools as JSON booleans), when the spec was loaded.
+    public static void WriteConstants(System.Text.Json.Utf8JsonWriter w, SpecIr? ir)
+    {
+        if (ir is null) return;
+        w.WritePropertyName("constants");
+        w.WriteStartObject();
+        foreach (var (n, v) in ir.Constants)
+            if (v.IsBool) w.WriteBoolean(n, v.Int != 0); else w.WriteNumber(n, v.Int);
+        w.WriteEndObject();
     }
 }

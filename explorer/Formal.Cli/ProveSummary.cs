@@ -19,14 +19,7 @@ internal static class ProveSummary
             w.WriteString("spec", specPath);
             w.WriteString("config", ir?.Config ?? a.Get("--config") ?? "");
             w.WriteString("result", verdict);
-            if (ir is not null)
-            {
-                w.WritePropertyName("constants");
-                w.WriteStartObject();
-                foreach (var (n, v) in ir.Constants)
-                    if (v.IsBool) w.WriteBoolean(n, v.Int != 0); else w.WriteNumber(n, v.Int);
-                w.WriteEndObject();
-            }
+            JsonSummary.WriteConstants(w, ir);
             w.WriteString("method", a.Has("--bmc") && !a.Has("--induction") ? "bmc" : "k-induction");
             // The SMT back end does not enumerate states: the counts of `check` do not apply.
             w.WriteNull("distinct_states");

@@ -62,18 +62,5 @@ public static class ExplorerHarness
         return Run(SpecHarness.Load(text), options);
     }
 
-    public static T RunOnBigStack<T>(Func<T> work)
-    {
-        T result = default!;
-        Exception? error = null;
-        var t = new Thread(() =>
-        {
-            try { result = work(); }
-            catch (Exception e) { error = e; }
-        }, 256 * 1024 * 1024);
-        t.Start();
-        t.Join();
-        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-        return result;
-    }
+    public static T RunOnBigStack<T>(Func<T> work) => BigStack.Run(work);
 }

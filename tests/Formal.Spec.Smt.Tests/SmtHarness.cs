@@ -39,18 +39,5 @@ public static class SmtHarness
         return SpecHarness.Load(text);
     }
 
-    public static T OnBigStack<T>(Func<T> work)
-    {
-        T result = default!;
-        Exception? error = null;
-        var t = new Thread(() =>
-        {
-            try { result = work(); }
-            catch (Exception e) { error = e; }
-        }, 256 * 1024 * 1024);
-        t.Start();
-        t.Join();
-        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-        return result;
-    }
+    public static T OnBigStack<T>(Func<T> work) => BigStack.Run(work);
 }
