@@ -20,6 +20,7 @@ public static class ProveCommand
         new("--bmc", true, "bounded model checking to this depth (alone: no proof, exit 3 if clean)", ValueName: "DEPTH"),
         new("--induction", true, "prove by k-induction, trying k = 1..K (default: 1)", ValueName: "K"),
         new("--timeout", true, "give up after this many seconds (result: inconclusive)", ValueName: "SECONDS"),
+        new("--split", true, "check the induction step per parameter combination of each action with at most N of them (default 0: per action)", ValueName: "N"),
         new("--deadlock", false, "report states without successors (overrides the spec's option)"),
         new("--no-deadlock", false, "do not report deadlocks"),
         new("--json", true, "write a machine-readable summary", ValueName: "FILE"),
@@ -47,6 +48,7 @@ public static class ProveCommand
         var bmc = a.Int("--bmc", 0, 10_000);
         var induction = a.Int("--induction", 1, 1_000);
         var timeout = a.Int("--timeout", 1, 31_536_000);
+        var split = a.Int("--split", 0, 1_000_000) ?? 0;
         if (a.Has("--deadlock") && a.Has("--no-deadlock")) throw new UsageException("--deadlock and --no-deadlock contradict each other");
         var overrides = CheckCommand.ParseConsts(a.All("--const"));
         bool quiet = a.Has("--quiet");
@@ -95,6 +97,7 @@ public static class ProveCommand
                 Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
                 CheckDeadlock = a.Has("--deadlock") ? true : a.Has("--no-deadlock") ? false : null,
                 KeepSmtLib = a.Has("--dump-smt"),
+                MaxCasesPerAction = split,
                 Cancel = cancel.Token,
                 OnCheck = quiet ? null : c => stdout.WriteLine("  " + Describe(c)),
             };

@@ -13,40 +13,50 @@ public class InductionTests
     private static SpecIr WithoutLemmas(SpecIr ir) => ir with { Lemmas = EquatableArray<InvariantIr>.From([]) };
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(8)]
-    public void Two_phase_commit_is_proved_with_its_lemmas(int n)
+    [InlineData(1, 0)]
+    [InlineData(3, 0)]
+    [InlineData(8, 0)]
+    [InlineData(3, 64)]
+    public void Two_phase_commit_is_proved_with_its_lemmas(int n, int split)
     {
-        var r = SmtHarness.Prove(SmtHarness.Example("two_phase_commit", null, ("N", n)), induction: 1);
+        var r = SmtHarness.Prove(SmtHarness.Example("two_phase_commit", null, ("N", n)), induction: 1, split: split);
         Assert.Equal((ProveVerdict.Proved, 1), (r.Verdict, r.ProvedK!.Value));
     }
 
+    /// Split per parameter value, the step is checked for the first object of a symmetric pool
+    /// only (any counterexample maps to one naming it), for every value of other parameters.
     [Fact]
-    public void Two_phase_commit_without_lemmas_has_an_unreachable_counterexample_to_induction()
+    public void Split_checks_name_their_parameters_and_use_the_pool_symmetry()
     {
-        var ir = WithoutLemmas(SmtHarness.Example("two_phase_commit"));
-        var r = SmtHarness.Prove(ir, induction: 1);
-        Assert.Equal(ProveVerdict.NotInductive, r.Verdict);
-        var cti = r.Cti!;
-        Assert.Equal((1, null, 10), (cti.K, cti.ReachableAt, cti.SearchedDepth));
-        // The evaluator confirms it: the step is a real step, and the end breaks an invariant.
-        var t = SmtHarness.Replay(ir, cti.Path);
-        Assert.Equal(ViolationKind.Invariant, t.Violation.Kind);
-        Assert.Contains(t.Violation.Property, new[] { "Consistent", "TMConsistent" });
-        // ... and the explorer agrees the invariants hold in every reachable state.
-        Assert.Equal(Explorer.Bfs.Verdict.Ok, SmtHarness.Explore(ir).Verdict);
+        var ir = SpecHarness.Load("""
+            spec: t
+            types: { P: { pool: 3, symmetric: true } }
+            variables: { level: "P -> 0..3", done: set(P) }
+            init: { level: "[p in P -> 0]", done: "{}" }
+            actions:
+              Up: { params: { p: P, by: 1..2 }, guard: "level[p] + by <= 3 and p notin done", update: { "level[p]": "level[p] + by" } }
+              Pass: { params: { p: P, q: P }, guard: "p != q and level[p] == 3 and level[q] == 3", update: { done: "done union {p, q}" } }
+            invariants:
+              DoneAtTop: "forall p in P: p in done => level[p] == 3"
+            """);
+        var checks = new List<CheckTiming>();
+        var r = SmtHarness.OnBigStack(() => Prover.Run(ir, new ProveOptions { InductionK = 1, MaxCasesPerAction = 64, OnCheck = checks.Add }));
+        Assert.Equal(ProveVerdict.Proved, r.Verdict);
+        var cases = checks.Where(c => c.Query == "induction").Select(c => c.Action).ToList();
+        Assert.Equal(["Up(p=P0, by=1)", "Up(p=P0, by=2)", "Pass(p=P0, q=P0)", "Pass(p=P0, q=P1)"], cases);
     }
 
-    [Fact]
-    public void Each_lemma_of_two_phase_commit_is_needed()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64)]
+    public void Each_lemma_of_two_phase_commit_is_needed(int split)
     {
         var full = SmtHarness.Example("two_phase_commit");
         Assert.Equal(6, full.Lemmas.Count);
         foreach (var lemma in full.Lemmas)
         {
             var ir = full with { Lemmas = EquatableArray<InvariantIr>.From(full.Lemmas.Where(l => l.Name != lemma.Name)) };
-            var r = SmtHarness.Prove(ir, induction: 1);
+            var r = SmtHarness.Prove(ir, induction: 1, split: split);
             Assert.True(r.Verdict == ProveVerdict.NotInductive, $"without {lemma.Name}: {r.Verdict}");
         }
     }

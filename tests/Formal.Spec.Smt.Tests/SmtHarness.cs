@@ -10,8 +10,8 @@ namespace Formal.Spec.Smt.Tests;
 /// Runs the prover and the explorer on the same spec, and replays claimed paths into traces.
 public static class SmtHarness
 {
-    public static ProveResult Prove(SpecIr ir, int? bmc = null, int? induction = null, bool? deadlock = null) =>
-        OnBigStack(() => Prover.Run(ir, new ProveOptions { BmcDepth = bmc, InductionK = induction, CheckDeadlock = deadlock }));
+    public static ProveResult Prove(SpecIr ir, int? bmc = null, int? induction = null, bool? deadlock = null, int split = 0) =>
+        OnBigStack(() => Prover.Run(ir, new ProveOptions { BmcDepth = bmc, InductionK = induction, CheckDeadlock = deadlock, MaxCasesPerAction = split }));
 
     public static ExploreResult Explore(SpecIr ir, int? maxDepth = null, bool? deadlock = null) =>
         OnBigStack(() => new BfsExplorer(new SpecTransitionSystem(ir), new ExploreOptions { MaxDepth = maxDepth, CheckDeadlock = deadlock }).Run());

@@ -38,6 +38,10 @@ public sealed record ProveOptions
     /// Actions with at most this many parameter combinations are encoded once per combination.
     public int MaxGroundedInstances { get; init; } = Encoding.SpecEncoder.DefaultMaxGroundedInstances;
 
+    /// The induction step is checked per action and, for an action with at most this many
+    /// parameter combinations, per combination (0: per action only).
+    public int MaxCasesPerAction { get; init; }
+
     /// Wraps the Z3 solver (tests use it to simulate unknown answers).
     public Func<Z3Solver, ISolver>? WrapSolver { get; init; }
 }
@@ -97,7 +101,7 @@ public static class Prover
         if (Bmc(baseDepth) is { } found) return found;
 
         using var step = new Session(NewSolver, u, budget, Record, o.KeepSmtLib, o.Mode);
-        var ind = new InductionSession(step);
+        var ind = new InductionSession(step, o.MaxCasesPerAction);
         ClaimedPath? last = null;
         for (int i = 1; i <= k.Value; i++)
         {

@@ -5,6 +5,7 @@ using Formal.Spec.Runtime;
 using Formal.Spec.Smt.Encoding;
 using Formal.Spec.Smt.Solving;
 using Formal.Spec.Smt.Z3;
+using Formal.Spec.Types;
 
 namespace Formal.Spec.Smt.Engines;
 
@@ -73,6 +74,70 @@ public sealed class Unrolling
             .GroupBy(x => x.Name, StringComparer.Ordinal)
             .Select(g => (g.Key, T.Or(g.Select(x => step.Chosen(T, x.idx)))))
             .ToList();
+    }
+
+    /// Step i's actions split further by parameter values: one case per combination of the
+    /// action's parameters (named by its label) when it has at most <paramref name="maxCases"/>,
+    /// else the whole action. Up to the symmetry of the pools (see <see cref="Combinations"/>)
+    /// the cases cover what <see cref="ActionsOf"/> does.
+    public IReadOnlyList<(string Action, Term Chosen)> CasesOf(int i, int maxCases)
+    {
+        var step = Step(i);
+        var cases = new List<(string, Term)>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, chosen) in ActionsOf(i))
+        {
+            var instances = Enumerable.Range(0, step.Actions.Length).Where(x => step.Actions[x].Ir.Name == name).ToList();
+            var ir = step.Actions[instances[0]].Ir;
+            long combos = 1;
+            foreach (var p in ir.Params) combos = TypeOps.DomainSize(p.Type) is var n and > 0 ? combos * n : long.MaxValue / 2;
+            if (ir.Params.Count == 0 || combos > maxCases || instances.Count > 1)
+            {
+                cases.Add((name, chosen));
+                continue;
+            }
+            var act = step.Actions[instances[0]];
+            foreach (var values in Combinations(ir.Params.Select(p => p.Type).ToList()))
+            {
+                var conj = new List<Term> { chosen };
+                for (int k = 0; k < values.Length; k++)
+                    conj.Add(ir.Params[k].Type is Types.BoolTy
+                        ? (values[k] != 0 ? act.Params[k] : T.Not(act.Params[k]))
+                        : T.Eq(act.Params[k], T.Num(values[k])));
+                cases.Add((StateCodec.Label(ir, values).Show(), T.And(conj)));
+            }
+        }
+        return cases;
+    }
+
+    /// Every combination of parameter values, except that objects of a symmetric pool appear in
+    /// canonical order: the first parameter of such a pool is its object 0, a later one is an
+    /// object already named or the next unnamed one. The induction step's frames are arbitrary
+    /// well-formed states, so a permutation of a pool maps any counterexample to one with the
+    /// parameters in this order - exactly when the actions, invariants and lemmas do not tell the
+    /// pool's objects apart, which is what declaring the pool symmetric asserts (the explorer's
+    /// reduction relies on it too).
+    private static IEnumerable<long[]> Combinations(IReadOnlyList<Types.Ty> types)
+    {
+        var values = new long[types.Count];
+        IEnumerable<long[]> From(int k)
+        {
+            if (k == types.Count) { yield return (long[])values.Clone(); yield break; }
+            long n = TypeOps.DomainSize(types[k]);
+            if (types[k] is PoolTy { Symmetric: true } pool)
+            {
+                long named = -1;
+                for (int e = 0; e < k; e++)
+                    if (types[e] is PoolTy q && q.Name == pool.Name) named = Math.Max(named, values[e]);
+                n = Math.Min(n, named + 2);
+            }
+            for (long j = 0; j < n; j++)
+            {
+                values[k] = TypeOps.KeyValue(types[k], j);
+                foreach (var c in From(k + 1)) yield return c;
+            }
+        }
+        return From(0);
     }
 
     /// Step i is enabled and fault-free.
