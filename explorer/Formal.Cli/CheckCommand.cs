@@ -85,7 +85,7 @@ public static class CheckCommand
             Workers = workers,
             CheckDeadlock = a.Has("--deadlock") ? true : a.Has("--no-deadlock") ? false : null,
             ProgressInterval = TimeSpan.FromSeconds(2),
-            Progress = s => stderr.WriteLine(
+            Progress = quiet ? null : s => stderr.WriteLine(
                 $"progress: depth {s.Depth}, {s.Generated:N0} generated, {s.Distinct:N0} distinct, queue {s.Queue:N0}, {s.DistinctPerSecond:N0} distinct/s, {s.ElapsedSeconds:F0} s"),
         };
         var recorder = graph ? new Formal.Explorer.Graph.StateGraphRecorder(ts.StateWords, graphLimit) : null;
