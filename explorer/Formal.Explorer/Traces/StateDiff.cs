@@ -24,46 +24,39 @@ public static class StateDiff
         return paths;
     }
 
-    public static void Diff(string path, Value before, Value after, List<string> into)
-    {
-        if (before == after) return;
-        switch (before, after)
+    public static void Diff(string path, Value before, Value after, List<string> into) =>
+        Walk(path, before, after, (p, a, b) =>
         {
-            case (VMap a, VMap b) when a.Entries.Count == b.Entries.Count:
-                for (int i = 0; i < a.Entries.Count; i++)
-                    Diff($"{path}[{b.Entries[i].Key.Show()}]", a.Entries[i].Value, b.Entries[i].Value, into);
-                return;
-            case (VRecord a, VRecord b) when a.Fields.Count == b.Fields.Count:
-                for (int i = 0; i < a.Fields.Count; i++)
-                    Diff($"{path}.{b.Fields[i].Name}", a.Fields[i].Value, b.Fields[i].Value, into);
-                return;
-            case (VSet a, VSet b):
-                var added = b.Items.Where(x => !a.Items.Contains(x)).ToList();
-                var removed = a.Items.Where(x => !b.Items.Contains(x)).ToList();
-                if (added.Count > 0) into.Add($"{path} += {Elements(added)}");
-                if (removed.Count > 0) into.Add($"{path} -= {Elements(removed)}");
-                return;
-            default:
-                into.Add($"{path}: {before.Show()} -> {after.Show()}");
-                return;
-        }
-    }
+            if (a is VSet x && b is VSet y)
+            {
+                var added = y.Items.Where(v => !x.Items.Contains(v)).ToList();
+                var removed = x.Items.Where(v => !y.Items.Contains(v)).ToList();
+                if (added.Count > 0) into.Add($"{p} += {Elements(added)}");
+                if (removed.Count > 0) into.Add($"{p} -= {Elements(removed)}");
+            }
+            else into.Add($"{p}: {a.Show()} -> {b.Show()}");
+        });
 
-    private static void Paths(string path, Value before, Value after, HashSet<string> into)
+    private static void Paths(string path, Value before, Value after, HashSet<string> into) =>
+        Walk(path, before, after, (p, _, _) => into.Add(p));
+
+    /// Calls <paramref name="leaf"/> for every changed leaf: map entries and record fields are
+    /// descended into (same shape on both sides), anything else is a leaf.
+    private static void Walk(string path, Value before, Value after, Action<string, Value, Value> leaf)
     {
         if (before == after) return;
         switch (before, after)
         {
             case (VMap a, VMap b) when a.Entries.Count == b.Entries.Count:
                 for (int i = 0; i < a.Entries.Count; i++)
-                    Paths($"{path}[{b.Entries[i].Key.Show()}]", a.Entries[i].Value, b.Entries[i].Value, into);
+                    Walk($"{path}[{b.Entries[i].Key.Show()}]", a.Entries[i].Value, b.Entries[i].Value, leaf);
                 return;
             case (VRecord a, VRecord b) when a.Fields.Count == b.Fields.Count:
                 for (int i = 0; i < a.Fields.Count; i++)
-                    Paths($"{path}.{b.Fields[i].Name}", a.Fields[i].Value, b.Fields[i].Value, into);
+                    Walk($"{path}.{b.Fields[i].Name}", a.Fields[i].Value, b.Fields[i].Value, leaf);
                 return;
             default:
-                into.Add(path);
+                leaf(path, before, after);
                 return;
         }
     }

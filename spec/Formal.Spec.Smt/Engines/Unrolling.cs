@@ -90,7 +90,8 @@ public sealed class Unrolling
             var instances = Enumerable.Range(0, step.Actions.Length).Where(x => step.Actions[x].Ir.Name == name).ToList();
             var ir = step.Actions[instances[0]].Ir;
             long combos = 1;
-            foreach (var p in ir.Params) combos = TypeOps.DomainSize(p.Type) is var n and > 0 ? combos * n : long.MaxValue / 2;
+            foreach (var p in ir.Params)
+                if (combos <= maxCases) combos = TypeOps.DomainSize(p.Type) is var n and > 0 and <= int.MaxValue ? combos * n : long.MaxValue;
             if (ir.Params.Count == 0 || combos > maxCases || instances.Count > 1)
             {
                 cases.Add((name, chosen));
