@@ -85,6 +85,28 @@ public class RefineCommandTests
         Assert.Equal(0, CliHarness.Run("replay", path, "--quiet").Exit);
     }
 
+    // Kernel behaviour that refinement found the spec did not allow (spec errors, fixed): every
+    // listed rule set refines these steps, the spec reaches the final state the scenario describes,
+    // and the trace of that replay (with its `either` choices) converts back to a scenario.
+    [Theory]
+    [InlineData("copy_vma_merges_with_source", new[] { "V1", "V2-pre6.16", "V2-6.16-fix", "V3-final" })]
+    [InlineData("copy_vma_three_way_merge", new[] { "V0", "V1", "V1p", "V2-pre6.16", "V2-6.16-fix", "V3-final" })]
+    [InlineData("wipeonfork_prepare_two_copies", new[] { "V1p", "V1p-order-fixed", "V1", "V3-final" })]
+    public void Spec_gap_scenarios_refine_on_every_listed_rule_set(string scenario, string[] ruleSets)
+    {
+        var path = Repo.Path("scenarios", scenario + ".yaml");
+        var r = CliHarness.Run(["replay", path, .. ruleSets.SelectMany(n => new[] { "--rule-set", n }), "--quiet"]);
+        Assert.True(r.Exit == 0, r.Out + r.Err);
+        foreach (var n in ruleSets) Assert.Contains($"{n}: observed: no violation", r.Out);
+        var trace = CliHarness.TempFile(scenario + ".json");
+        var spec = CliHarness.Run("replay", path, "--trace", trace);
+        Assert.True(spec.Exit == 0, spec.Out + spec.Err);
+        Assert.Contains("Result: the scenario behaves as it says.", spec.Out);
+        var shown = CliHarness.Run("show", trace, "--format", "scenario");
+        Assert.True(shown.Exit == 0, shown.Out + shown.Err);
+        Assert.Contains(scenario.StartsWith("wipe", StringComparison.Ordinal) ? "fork=prepared, w=Vma2, dup_mmap=stale" : "maybe_merge_at=merge", shown.Out);
+    }
+
     [Fact]
     public void Bad_input_is_exit_2_with_a_message()
     {

@@ -50,13 +50,13 @@ public class AnonVmaSpecTests
         },
         {
             "I2_self_membership", "MREMAP_DONTUNMAP leaves the old VMA's anon_vma set (B-2021, before ee8ab1903e3d)",
-            "then: [\"unlink_anon_vmas(v)\"]",
-            "then: [\"let keep = vma[v].anon\", \"unlink_anon_vmas(v)\", \"vma[v].anon := keep\"]", 3
+            "then: [\"unlink_anon_vmas(o)\"]",
+            "then: [\"let keep = vma[o].anon\", \"unlink_anon_vmas(o)\", \"vma[o].anon := keep\"]", 3
         },
         {
             "I3_unfaulted_no_links", "MREMAP_DONTUNMAP leaves the old VMA's chain behind",
-            "then: [\"unlink_anon_vmas(v)\"]",
-            "then: [\"let keep = vma[v].chain\", \"unlink_anon_vmas(v)\", \"vma[v].chain := keep\"]", 3
+            "then: [\"unlink_anon_vmas(o)\"]",
+            "then: [\"let keep = vma[o].chain\", \"unlink_anon_vmas(o)\", \"vma[o].chain := keep\"]", 3
         },
         {
             "I4_one_root", "anon_vma_fork makes the child's anon_vma a root of its own",

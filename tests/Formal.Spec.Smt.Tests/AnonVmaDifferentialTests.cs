@@ -26,7 +26,7 @@ public class AnonVmaDifferentialTests
 
     [Fact]
     public void A_new_root_that_is_not_linked_breaks_self_membership() => Agree(
-        ("                  - vma[v].anon := some(a)\n                  - link(v, a)\n\n", "                  - vma[v].anon := some(a)\n\n"));
+        ("      - vma[v].anon := some(a)\n      - link(v, a)\n\n", "      - vma[v].anon := some(a)\n\n"));
 
     [Fact]
     public void Forgetting_the_active_count_on_unlink_fails_the_kernel_assertion() => Agree(

@@ -5,7 +5,8 @@ namespace Formal.Explorer.Replay;
 
 /// One operation to replay: the action, every parameter's value as text, and optionally the
 /// nondeterministic choices inside it. With <see cref="Choices"/> null the choices are left
-/// open: the first matching successor, in the generator's order, is taken.
+/// open, and so are the choice names it does not mention: the first matching successor, in the
+/// generator's order, is taken.
 public sealed record StepRequest(string Action, EquatableArray<(string Name, string Value)> Params, EquatableArray<(string Name, string Value)>? Choices)
 {
     /// Values are compared as the spec prints them (Proc0, working, 3), which is also how
@@ -22,10 +23,17 @@ public sealed record StepRequest(string Action, EquatableArray<(string Name, str
             if (!found) return false;
         }
         if (Choices is not { } cs) return true;
-        if (cs.Count != label.Choices.Count) return false;
-        for (int i = 0; i < cs.Count; i++)
-            if (cs[i].Name != label.Choices[i].Name || cs[i].Value != label.Choices[i].Value.Show()) return false;
-        return true;
+        // Each choice name given must be given for every time the step makes it, in order; the
+        // names not given are left open.
+        var named = new HashSet<string>(cs.Select(c => c.Name), StringComparer.Ordinal);
+        int j = 0;
+        foreach (var (name, value) in label.Choices)
+        {
+            if (!named.Contains(name)) continue;
+            if (j >= cs.Count || cs[j].Name != name || cs[j].Value != value.Show()) return false;
+            j++;
+        }
+        return j == cs.Count;
     }
 
     public static StepRequest Of(StepLabel label, bool withChoices = true) => new(label.Action,

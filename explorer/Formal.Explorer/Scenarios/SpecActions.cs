@@ -22,24 +22,51 @@ public static class SpecActions
     public static HashSet<string> ChoiceNames(IEnumerable<Stmt> body)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
+        Walk(body, s =>
+        {
+            switch (s)
+            {
+                case SChooseIr c: names.Add(c.Local.Name); break;
+                case SAllocIr a: names.Add(a.Local.Name); break;
+                case SEitherIr e: names.Add(e.Owner); break;
+            }
+        });
+        return names;
+    }
+
+    /// The labelled `either`s of a body (procedures called included), by owner: what a choice
+    /// `owner: label` of a trace means.
+    public static Dictionary<string, List<SEitherIr>> Eithers(IEnumerable<Stmt> body)
+    {
+        var byOwner = new Dictionary<string, List<SEitherIr>>(StringComparer.Ordinal);
+        Walk(body, s =>
+        {
+            if (s is SEitherIr e)
+            {
+                if (!byOwner.TryGetValue(e.Owner, out var list)) byOwner[e.Owner] = list = [];
+                list.Add(e);
+            }
+        });
+        return byOwner;
+    }
+
+    private static void Walk(IEnumerable<Stmt> body, Action<Stmt> visit)
+    {
         var seen = new HashSet<ProcIr>(ReferenceEqualityComparer.Instance);
-        void Walk(IEnumerable<Stmt> stmts)
+        void Go(IEnumerable<Stmt> stmts)
         {
             foreach (var s in stmts)
+            {
+                visit(s);
                 switch (s)
                 {
-                    case SChooseIr c: names.Add(c.Local.Name); break;
-                    case SAllocIr a: names.Add(a.Local.Name); break;
-                    case SIfIr i: Walk(i.Then); Walk(i.Else); break;
-                    case SForIr f: Walk(f.Body); break;
-                    case SEitherIr e:
-                        names.Add(e.Owner);
-                        foreach (var b in e.Branches) Walk(b);
-                        break;
-                    case SCallIr call when seen.Add(call.Proc): Walk(call.Proc.Body); break;
+                    case SIfIr i: Go(i.Then); Go(i.Else); break;
+                    case SForIr f: Go(f.Body); break;
+                    case SEitherIr e: foreach (var b in e.Branches) Go(b); break;
+                    case SCallIr call when seen.Add(call.Proc): Go(call.Proc.Body); break;
                 }
+            }
         }
-        Walk(body);
-        return names;
+        Go(body);
     }
 }

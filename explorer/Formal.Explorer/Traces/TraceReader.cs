@@ -1,5 +1,6 @@
 using System.Globalization;
 using Formal.Explorer.Json;
+using Formal.Explorer.Scenarios;
 using Formal.Spec.Checking;
 using Formal.Spec.Diagnostics;
 using Formal.Spec.Ir;
@@ -135,6 +136,18 @@ public static class TraceReader
         return new SourceSpan(text[..c1], line, col);
     }
 
+    /// A choice that names a branch of an `either` of that owner (as the generator labels it).
+    private static Value? Branch(Dictionary<string, List<SEitherIr>> eithers, string owner, JNode n)
+    {
+        if (n is not JString label || !eithers.TryGetValue(owner, out var list)) return null;
+        foreach (var e in list)
+        {
+            int i = e.Labels.Items.IndexOf(label.Value);
+            if (i >= 0) return new VEnum("branch", label.Value, i);
+        }
+        return null;
+    }
+
     private static StepLabel? ReadLabel(JObject s, bool first, SpecIr ir, ValueReader values, DiagnosticBag diags)
     {
         if (s.Get("action") is not JString action)
@@ -165,8 +178,12 @@ public static class TraceReader
         }
         var choices = new List<(string, Value)>();
         if (s.Get("choices") is JObject ch)
+        {
+            var eithers = SpecActions.Eithers(decl?.Body ?? ir.Init);
             foreach (var (name, _, cv) in ch.Members)
-                if (values.ReadLoose(cv, $"choice {name}") is { } value) choices.Add((name, value));
+                if (Branch(eithers, name, cv) is { } branch) choices.Add((name, branch));
+                else if (values.ReadLoose(cv, $"choice {name}") is { } value) choices.Add((name, value));
+        }
         return new StepLabel(action.Value, EquatableArray<(string, Value)>.From(ps), EquatableArray<(string, Value)>.From(choices));
     }
 }
