@@ -30,8 +30,10 @@ public sealed class Machine
     /// Applies <paramref name="op"/> to a copy of <paramref name="heap"/>. A fatal violation halts the copy
     /// (<see cref="Heap.HaltedBy"/>); warnings and counter underflows are reported and execution continues, as in
     /// the kernel. Not applicable and bound-reached operations return the heap unchanged.
+    /// <paramref name="failing"/>: allocation kinds whose next allocation fails, as if <c>inject</c> of each had
+    /// come first; the result says which kinds the operation tried to allocate and which failures it left pending.
     /// </summary>
-    public StepResult Apply(Heap heap, Operation op, bool log = false)
+    public StepResult Apply(Heap heap, Operation op, bool log = false, AllocKinds failing = AllocKinds.None)
     {
         var trace = log ? new List<string>() : null;
         var why = Applicability.WhyNot(heap, Bounds, Rules, op);
@@ -43,9 +45,13 @@ public sealed class Machine
         // A load changes nothing the model keeps (the zero page is not modelled): the heap is its own
         // successor, shared as heaps are values.
         if (op is ReadOp)
-            return new StepResult(op, new Outcome(OutcomeKind.Ok, 0, [], null, null), heap, trace ?? []);
+            return new StepResult(op, new Outcome(OutcomeKind.Ok, 0, [], null, null), heap, trace ?? [], LeftPending: failing);
 
         var after = heap.Clone();
+        if (failing != AllocKinds.None)
+            for (var k = AllocKind.Avc; k <= AllocKind.Vma; k++)
+                if ((failing & (AllocKinds)(1 << (int)k)) != 0)
+                    after.PendingFailures.Add(k);
         var rs = _factory();
         rs.Attach(after, Bounds, trace);
         int ret = 0;
@@ -60,12 +66,12 @@ public sealed class Machine
         }
         catch (BoundReachedException e)
         {
-            return new StepResult(op, new Outcome(OutcomeKind.BoundReached, 0, [], e.Message, null), heap, trace ?? []);
+            return new StepResult(op, new Outcome(OutcomeKind.BoundReached, 0, [], e.Message, null), heap, trace ?? [], rs.Tried, failing & ~rs.Tried);
         }
         after.CollectGarbage();
         var violations = rs.Violations.ToList();
         var kind = violations.Count > 0 ? OutcomeKind.Violation : ret < 0 ? OutcomeKind.Error : OutcomeKind.Ok;
-        return new StepResult(op, new Outcome(kind, ret, violations, null, detail), after, trace ?? []);
+        return new StepResult(op, new Outcome(kind, ret, violations, null, detail), after, trace ?? [], rs.Tried, failing & ~rs.Tried);
     }
 
     /// <summary>

@@ -82,6 +82,9 @@ public abstract partial class RuleSet
 
     internal List<Violation> Violations { get; } = new();
 
+    /// <summary>The kinds of allocation the running operation attempted (injected failures included).</summary>
+    internal AllocKinds Tried { get; private set; }
+
     private List<string>? _log;
     private int _depth;
 
@@ -91,6 +94,7 @@ public abstract partial class RuleSet
         B = bounds;
         _log = log;
         _depth = 0;
+        Tried = AllocKinds.None;
         Violations.Clear();
     }
 
@@ -247,6 +251,7 @@ public abstract partial class RuleSet
     /// </summary>
     private bool ConsumeInjectedFailure(AllocKind kind)
     {
+        Tried |= (AllocKinds)(1 << (int)kind);
         if (!H.PendingFailures.Remove(kind))
             return false;
         Note($"injected failure: {kind} allocation fails");

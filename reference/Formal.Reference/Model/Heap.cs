@@ -8,6 +8,16 @@ public enum AllocKind
     Vma,
 }
 
+/// <summary>A set of <see cref="AllocKind"/>s, one bit per kind.</summary>
+[Flags]
+public enum AllocKinds : byte
+{
+    None = 0,
+    Avc = 1 << AllocKind.Avc,
+    AnonVma = 1 << AllocKind.AnonVma,
+    Vma = 1 << AllocKind.Vma,
+}
+
 /// <summary>
 /// The whole reference state: processes, every kernel object that is still alive or still referenced
 /// after being freed, pending fault injections, and whether a fatal violation has halted the machine.

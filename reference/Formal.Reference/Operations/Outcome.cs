@@ -43,5 +43,10 @@ public sealed record Outcome(OutcomeKind Kind, int ErrorCode, IReadOnlyList<Viol
     };
 }
 
-/// <summary>An applied operation: its outcome, the heap after it, and (if requested) the kernel functions called.</summary>
-public sealed record StepResult(Operation Operation, Outcome Outcome, Heap After, IReadOnlyList<string> Log);
+/// <summary>
+/// An applied operation: its outcome, the heap after it, (if requested) the kernel functions called, the kinds of
+/// allocation it tried, and the failures asked for with <see cref="Machine.Apply"/>'s <c>failing</c> that it
+/// left pending because it never tried that kind.
+/// </summary>
+public sealed record StepResult(Operation Operation, Outcome Outcome, Heap After, IReadOnlyList<string> Log,
+    AllocKinds Tried = AllocKinds.None, AllocKinds LeftPending = AllocKinds.None);
