@@ -38,6 +38,8 @@ internal sealed class ParallelLevel : IDisposable
     private int _depth;
     private int _chunkSize, _chunkCount, _claimed, _done;
     private volatile bool _stop, _event, _violation;
+    // Seconds of phase 3 per second of phase 1 in the last level (the first level assumes 1/4).
+    private double _numberPerExpand = 0.25;
 
     public ParallelLevel(BfsState st, ITransitionSystem ts, int workers, bool checkDeadlock, SequentialLevel fallback)
     {
@@ -76,6 +78,7 @@ internal sealed class ParallelLevel : IDisposable
         while (_chunks.Count < _chunkCount) _chunks.Add(new ChunkOutput(workers, _words));
         _claimed = 0;
         _stop = _event = _violation = false;
+        double expandSeconds = PhaseSeconds[0], numberSeconds = PhaseSeconds[2];
 
         Timed(0, () => _pool.Run(ExpandChunks));
         if (_event) return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: false);
@@ -90,6 +93,7 @@ internal sealed class ParallelLevel : IDisposable
             return Redo(current, levelBase, levelOfNew, next, clock, depth, inserted: true);
         }
         Commit();
+        _numberPerExpand = (PhaseSeconds[2] - numberSeconds) / Math.Max(1e-3, PhaseSeconds[0] - expandSeconds);
         return _stop ? Math.Min(current.Count, _done * _chunkSize) : current.Count;
     }
 
@@ -104,8 +108,10 @@ internal sealed class ParallelLevel : IDisposable
             var output = _chunks[c];
             ex.Expand(_frontier, from, Math.Min(_frontier.Count, from + _chunkSize), output);
             if (output.Event) _event = true;
-            // Only worker 0 (the caller's thread) reports progress and watches the limits.
-            if (w == 0 && _clock.Poll(_st, _depth, _frontier.Count - from)) _stop = true;
+            // Only worker 0 (the caller's thread) reports progress and watches the limits. What
+            // is expanded must still be numbered and checked (phase 3), which the time limit
+            // has to leave room for: as long as phase 3 took per second of expansion last level.
+            if (w == 0 && _clock.Poll(_st, _depth, _frontier.Count - from, TimeSpan.FromSeconds(_phase.Elapsed.TotalSeconds * _numberPerExpand))) _stop = true;
         }
     }
 

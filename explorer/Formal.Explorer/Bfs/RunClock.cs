@@ -22,7 +22,9 @@ internal sealed class RunClock(ExploreOptions options)
     /// The largest managed heap seen at a poll (GC.GetTotalMemory, without collecting).
     public long PeakManagedBytes { get; private set; }
 
-    public bool Poll(BfsState st, int depth, long queue)
+    /// <paramref name="reserve"/>: time the caller still needs after stopping (a parallel level
+    /// numbers and checks what it expanded), taken off the time limit.
+    public bool Poll(BfsState st, int depth, long queue, TimeSpan reserve = default)
     {
         if (Limit is not null) return true;
         long managed = GC.GetTotalMemory(false);
@@ -33,7 +35,7 @@ internal sealed class RunClock(ExploreOptions options)
             _lastProgress = now;
             progress(snap(st, depth, queue));
         }
-        if (options.TimeLimit is { } limit && now >= limit)
+        if (options.TimeLimit is { } limit && now + reserve >= limit)
         {
             Limit = "time";
             return true;
