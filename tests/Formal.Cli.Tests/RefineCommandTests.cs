@@ -73,6 +73,7 @@ public class RefineCommandTests
     [InlineData("b2026b_clone_failure_keeps_anon_vma", "V3-merged", "V3-final")]
     [InlineData("b2020b_dontcopy_first_vma", "V1p-order-fixed", "V1")]
     [InlineData("b2020c_prev_sharing_missing_link", "V1p-seed-v1", "V1")]
+    [InlineData("b2026c_mremap_into_unfaulted_prev", "V2-6.16", "V2-6.16-fix")]
     public void Seed_bug_scenarios_behave_on_their_buggy_and_fixed_rule_sets(string scenario, string buggy, string fixedOne)
     {
         var path = Repo.Path("scenarios", scenario + ".yaml");
@@ -105,6 +106,54 @@ public class RefineCommandTests
         var shown = CliHarness.Run("show", trace, "--format", "scenario");
         Assert.True(shown.Exit == 0, shown.Out + shown.Err);
         Assert.Contains(scenario.StartsWith("wipe", StringComparison.Ordinal) ? "fork=prepared, w=Vma2, dup_mmap=stale" : "maybe_merge_at=merge", shown.Out);
+    }
+
+    // Every anon_vma scenario does what it says on the spec and on each rule set it names.
+    [Fact]
+    public void Every_scenario_behaves_as_it_says_on_the_rule_sets_it_names()
+    {
+        int checkedFiles = 0;
+        foreach (var path in Directory.GetFiles(Repo.Path("scenarios"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var names = RuleSetNames(File.ReadAllLines(path));
+            if (names.Count == 0) continue;
+            var r = CliHarness.Run(["replay", path, .. names.SelectMany(n => new[] { "--rule-set", n }), "--quiet"]);
+            Assert.True(r.Exit == 0, path + "\n" + r.Out + r.Err);
+            Assert.Contains("behaves as it says on every rule set", r.Out);
+            Assert.Equal(0, CliHarness.Run("replay", path, "--quiet").Exit);
+            checkedFiles++;
+        }
+        Assert.True(checkedFiles >= 12, $"{checkedFiles} scenarios name rule sets");
+    }
+
+    // The keys of a scenario's `rule_sets` (a flow map, a flow list or a block map).
+    private static List<string> RuleSetNames(string[] lines)
+    {
+        int i = Array.FindIndex(lines, l => l.StartsWith("rule_sets:", StringComparison.Ordinal));
+        if (i < 0) return [];
+        var rest = lines[i]["rule_sets:".Length..].Split('#')[0].Trim();
+        if (rest.StartsWith('{') || rest.StartsWith('['))
+            return rest.Trim('{', '}', '[', ']').Split(',').Select(e => e.Split(':')[0].Trim()).Where(e => e.Length > 0).ToList();
+        return lines.Skip(i + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))
+            .Select(l => l.Trim().Split(':')[0]).Where(n => n.Length > 0 && !n.StartsWith('#')).ToList();
+    }
+
+    // One process, four pages of address space: mremap back next to an unfaulted VMA.
+    private static readonly string[] Mremap4 =
+        ["--config", "large", "--const", "PROCS=1", "--const", "VMAS=3", "--const", "AVS=2", "--const", "PAGES=1", "--const", "ADDR=4", "--const", "MADVISE=0", "--no-inject"];
+
+    [Fact]
+    public void B_2026c_is_found_in_v6_16_and_not_within_the_same_depth_with_its_fix()
+    {
+        var r = CliHarness.Run(["refine", Spec, "--rule-set", "V2-6.16", .. Mremap4]);
+        Assert.True(r.Exit == 1, r.Out + r.Err);
+        Assert.Contains("I1_reachability", r.Out);
+        Assert.Contains("Shortest reference trace (5 steps): mmap(proc=Proc0, start=0, end=1, prot=rw); write(proc=Proc0, addr=0); " +
+            "mremap(proc=Proc0, start=0, end=1, newstart=2, dontunmap=false); mmap(proc=Proc0, start=1, end=2, prot=rw); " +
+            "mremap(proc=Proc0, start=2, end=3, newstart=0, dontunmap=false)", r.Out);
+        var fixedOne = CliHarness.Run(["refine", Spec, "--rule-set", "V2-6.16-fix", .. Mremap4, "--max-depth", "5"]);
+        Assert.True(fixedOne.Exit == 3, fixedOne.Out + fixedOne.Err);
+        Assert.Contains("inconclusive: --max-depth 5 reached", fixedOne.Out);
     }
 
     [Fact]
