@@ -86,6 +86,7 @@ public sealed class RefinementChecker
                 {
                     // An injected failure is explored with the operation it fails (see the class comment).
                     if (op is InjectOp || !_setup.Filter.Allows(op)) continue;
+                    long opCode = OperationLabels.Code(op);
                     variants.Clear();
                     variants.Add(AllocKinds.None);
                     for (int vi = 0; vi < variants.Count; vi++)
@@ -97,10 +98,7 @@ public sealed class RefinementChecker
                         if (r.LeftPending != AllocKinds.None) continue;
                         if (_setup.Filter.Inject)
                             for (var k = AllocKind.Avc; k <= AllocKind.Vma; k++)
-                            {
-                                var bit = (AllocKinds)(1 << (int)k);
-                                if ((r.Tried & bit) != 0 && (failing & bit) == 0 && !variants.Contains(failing | bit)) variants.Add(failing | bit);
-                            }
+                                if (r.Tried.Has(k) && !failing.Has(k) && !variants.Contains(failing | k.Bit())) variants.Add(failing | k.Bit());
                         if (r.Outcome.Kind == OutcomeKind.BoundReached) { boundHits++; continue; }
                         if (!r.Outcome.Applied) continue;
                         transitions++;
@@ -128,9 +126,9 @@ public sealed class RefinementChecker
                         {
                             ulong fpAfter = abstracts.Fingerprint(after);
                             if (fpAfter == fp) stutters++;
-                            else if (!matched.Contains((s.Abstract, OperationLabels.Code(op), fpAfter)))
+                            else if (!matched.Contains((s.Abstract, opCode, fpAfter)))
                             {
-                                if (checker.StepAllowed(abstracts.Packed(s.Abstract), r, fpAfter)) matched.Add((s.Abstract, OperationLabels.Code(op), fpAfter));
+                                if (checker.StepAllowed(abstracts.Packed(s.Abstract), r, fpAfter)) matched.Add((s.Abstract, opCode, fpAfter));
                                 else ok = false;
                             }
                         }
@@ -184,7 +182,7 @@ public sealed class RefinementChecker
     private static void AddStep(List<Operation> path, Operation op, AllocKinds failing)
     {
         for (var k = AllocKind.Avc; k <= AllocKind.Vma; k++)
-            if ((failing & (AllocKinds)(1 << (int)k)) != 0) path.Add(new InjectOp(k));
+            if (failing.Has(k)) path.Add(new InjectOp(k));
         path.Add(op);
     }
 }

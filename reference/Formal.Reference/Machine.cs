@@ -50,7 +50,7 @@ public sealed class Machine
         var after = heap.Clone();
         if (failing != AllocKinds.None)
             for (var k = AllocKind.Avc; k <= AllocKind.Vma; k++)
-                if ((failing & (AllocKinds)(1 << (int)k)) != 0)
+                if (failing.Has(k))
                     after.PendingFailures.Add(k);
         var rs = _factory();
         rs.Attach(after, Bounds, trace);

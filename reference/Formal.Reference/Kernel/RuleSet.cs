@@ -251,7 +251,7 @@ public abstract partial class RuleSet
     /// </summary>
     private bool ConsumeInjectedFailure(AllocKind kind)
     {
-        Tried |= (AllocKinds)(1 << (int)kind);
+        Tried |= kind.Bit();
         if (!H.PendingFailures.Remove(kind))
             return false;
         Note($"injected failure: {kind} allocation fails");

@@ -18,6 +18,14 @@ public enum AllocKinds : byte
     Vma = 1 << AllocKind.Vma,
 }
 
+/// <summary>Set operations on <see cref="AllocKinds"/>.</summary>
+public static class AllocKindSet
+{
+    public static AllocKinds Bit(this AllocKind kind) => (AllocKinds)(1 << (int)kind);
+
+    public static bool Has(this AllocKinds set, AllocKind kind) => (set & kind.Bit()) != 0;
+}
+
 /// <summary>
 /// The whole reference state: processes, every kernel object that is still alive or still referenced
 /// after being freed, pending fault injections, and whether a fatal violation has halted the machine.
