@@ -211,7 +211,7 @@ public static class ProveCommand
     /// Replays the claimed violation or counterexample to induction through the evaluator.
     private static Shown Replay(SpecIr ir, ProveResult r)
     {
-        var ts = new SpecTransitionSystem(ir);
+        var ts = new SpecTransitionSystem(ir, evaluator: Evaluator.Closures);
         var path = r.Violation ?? r.Cti?.Path;
         if (path is null) return new Shown(null, null, null);
         var outcome = PathReplay.Replay(ts, path);

@@ -77,13 +77,13 @@ public static class ShrinkCommand
             if (TraceFiles.Load(input, spec, diags) is not { } t) return null;
             var trace = t.Trace;
             var (init, steps) = TraceRequests.Of(trace);
-            var replay = new Replayer(new SpecTransitionSystem(t.Ir), t.Ir.CheckDeadlock || trace.Violation.Kind == Explorer.Traces.ViolationKind.Deadlock).Run(init, steps);
+            var replay = new Replayer(new SpecTransitionSystem(t.Ir, evaluator: Evaluator.Closures), t.Ir.CheckDeadlock || trace.Violation.Kind == Explorer.Traces.ViolationKind.Deadlock).Run(init, steps);
             return (t.Ir, t.SpecPath, init, steps, replay.Stuck ? replay.Trace with { Violation = Violation.NoViolation } : replay.Trace);
         }
         if (ScenarioReader.Read(input, diags) is not { } s) return null;
         if (ScenarioRunner.LoadSpec(s, diags) is not { } ir) return null;
         if (ScenarioBinder.Bind(s, ir, diags) is not { } bound) return null;
-        var r = new Replayer(new SpecTransitionSystem(ir), ir.CheckDeadlock || s.Expect.Kind == Explorer.Traces.ViolationKind.Deadlock).Run(bound.Init, bound.Steps);
+        var r = new Replayer(new SpecTransitionSystem(ir, evaluator: Evaluator.Closures), ir.CheckDeadlock || s.Expect.Kind == Explorer.Traces.ViolationKind.Deadlock).Run(bound.Init, bound.Steps);
         return (ir, s.ResolveSpecPath(), bound.Init, bound.Steps, r.Stuck ? r.Trace with { Violation = Violation.NoViolation } : r.Trace);
     }
 }

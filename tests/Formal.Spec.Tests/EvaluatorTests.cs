@@ -3,9 +3,12 @@ using Formal.Tests;
 
 namespace Formal.Spec.Tests;
 
-/// Expression semantics, evaluated by the compiled evaluator through `init: r := EXPR`.
+/// Expression semantics, evaluated through `init: r := EXPR` by the IL evaluator (and by the
+/// closures in <see cref="ClosureEvaluatorTests"/>).
 public class EvaluatorTests
 {
+    protected virtual Evaluator Evaluator => Evaluator.Il;
+
     private const string Types = """
         types:
           Proc: { pool: 3, symmetric: true }
@@ -13,7 +16,7 @@ public class EvaluatorTests
           Rec: { record: { a: 0..9, b: bool } }
         """;
 
-    private static string Show(string expr, string type) => SpecHarness.Eval(expr, type, Types).Show();
+    private string Show(string expr, string type) => SpecHarness.Eval(expr, type, Types, Evaluator).Show();
 
     [Theory]
     [InlineData("1 + 2 * 3", "0..20", "7")]
@@ -117,4 +120,10 @@ public class EvaluatorTests
                 Assert.True(b > 0 ? r >= 0 && r < b : r <= 0 && r > b);
             }
     }
+}
+
+/// The same expression tests on the closure evaluator.
+public class ClosureEvaluatorTests : EvaluatorTests
+{
+    protected override Evaluator Evaluator => Evaluator.Closures;
 }

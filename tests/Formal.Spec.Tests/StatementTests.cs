@@ -3,12 +3,15 @@ using Formal.Tests;
 
 namespace Formal.Spec.Tests;
 
-/// Statement semantics: successors of the initial state under one action.
+/// Statement semantics: successors of the initial state under one action, on the IL evaluator
+/// (and on the closures in <see cref="ClosureStatementTests"/>).
 public class StatementTests
 {
-    private static (List<string> States, SpecHarness.Collector C) Successors(string yaml)
+    protected virtual Evaluator Evaluator => Evaluator.Il;
+
+    private (List<string> States, SpecHarness.Collector C) Successors(string yaml)
     {
-        var ts = new SpecTransitionSystem(SpecHarness.Load(yaml));
+        var ts = new SpecTransitionSystem(SpecHarness.Load(yaml), evaluator: Evaluator);
         var init = new InitCapture();
         var g = ts.NewGenerator();
         g.Initial(init);
@@ -208,4 +211,10 @@ public class StatementTests
             """);
         Assert.Equal("false", v.Show());
     }
+}
+
+/// The same statement tests on the closure evaluator.
+public class ClosureStatementTests : StatementTests
+{
+    protected override Evaluator Evaluator => Evaluator.Closures;
 }

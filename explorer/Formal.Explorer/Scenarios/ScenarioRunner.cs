@@ -36,7 +36,7 @@ public static class ScenarioRunner
         var bound = ScenarioBinder.Bind(s, plain, diags);
         var ir = s.Final.Count == 0 ? plain : LoadSpec(s, diags);
         if (bound is null || ir is null) return null;
-        var ts = new SpecTransitionSystem(ir);
+        var ts = new SpecTransitionSystem(ir, evaluator: Evaluator.Closures);
         bool deadlock = ts.CheckDeadlock || s.Expect.Kind == ViolationKind.Deadlock;
         var replay = new Replayer(ts, deadlock).Run(bound.Value.Init, bound.Value.Steps);
         return Compare(s, ir, ts, replay);

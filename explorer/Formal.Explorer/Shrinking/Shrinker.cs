@@ -42,7 +42,7 @@ public sealed class Shrinker(ShrinkOptions options)
     public ShrinkResult? TryShrink(SpecIr ir, StepRequest? init, IReadOnlyList<StepRequest> steps, Violation target)
     {
         _tests = 0;
-        var current = new Candidate(ir, new Replayer(new SpecTransitionSystem(ir), CheckDeadlock(ir, target)), init, steps.ToList());
+        var current = new Candidate(ir, new Replayer(new SpecTransitionSystem(ir, evaluator: Evaluator.Closures), CheckDeadlock(ir, target)), init, steps.ToList());
         if (Test(current, current.Steps, target) is not { } truncated) return null;
         current = current with { Steps = truncated };
         current = ShrinkSteps(current, target);
@@ -192,7 +192,7 @@ public sealed class Shrinker(ShrinkOptions options)
                 var consts = c.Ir.Constants.Select(x => x.Name == k.Name ? (x.Name, ConstValue.OfInt(v)) : (x.Name, x.Value)).ToList();
                 var ir = options.Factory(consts);
                 if (ir is null) continue;
-                var smaller = new Candidate(ir, new Replayer(new SpecTransitionSystem(ir), CheckDeadlock(ir, target)), c.Init, c.Steps);
+                var smaller = new Candidate(ir, new Replayer(new SpecTransitionSystem(ir, evaluator: Evaluator.Closures), CheckDeadlock(ir, target)), c.Init, c.Steps);
                 if (Test(smaller, smaller.Steps, target) is not { } fails) continue;
                 c = ShrinkSteps(smaller with { Steps = fails }, target);
                 break;

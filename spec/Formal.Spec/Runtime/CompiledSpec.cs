@@ -3,6 +3,9 @@ using Formal.Spec.Types;
 
 namespace Formal.Spec.Runtime;
 
+/// How compiled specs run (see <see cref="CompiledSpec.DefaultEvaluator"/>).
+public enum Evaluator { Il, Closures }
+
 internal sealed record ActionPlan(ActionIr Ir, int[] ParamSlots, Step Run);
 
 internal sealed record InvariantPlan(InvariantIr Ir, SFn[] Conjuncts, Explainer.Explain[] Explanations);
@@ -29,12 +32,23 @@ public sealed class CompiledSpec
     internal Dictionary<int, int> LocalSlots { get; } = new();
     private ExprCompiler _exprs = null!;
 
-    public static CompiledSpec Compile(SpecIr ir)
+    /// How actions, invariants and queries run: compiled to IL (the default), or as the
+    /// closure trees of <see cref="ExprCompiler"/> and <see cref="StmtCompiler"/>, which the IL
+    /// falls back on for rare forms and which tests compare it against.
+    public static Evaluator DefaultEvaluator { get; set; } =
+        Environment.GetEnvironmentVariable("FORMAL_EVALUATOR") == "closures" ? Evaluator.Closures : Evaluator.Il;
+
+    public Evaluator Evaluator { get; private init; }
+
+    public static CompiledSpec Compile(SpecIr ir) => Compile(ir, DefaultEvaluator);
+
+    public static CompiledSpec Compile(SpecIr ir, Evaluator evaluator)
     {
-        var spec = new CompiledSpec(ir);
+        var spec = new CompiledSpec(ir) { Evaluator = evaluator };
         var x = new ExprCompiler(spec);
         var st = new StmtCompiler(x);
         spec._exprs = x;
+        if (evaluator == Evaluator.Il) return CompileIl(spec, ir, x);
         Step emit = m => m.Sink.OnSuccessor(m);
 
         spec.InitStep = st.Block(ir.Init, emit);
@@ -61,6 +75,26 @@ public sealed class CompiledSpec
             inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray(),
             inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
         spec.Queries = ir.Queries.Select(q => x.S(q.Conjuncts[0].Expr)).ToArray();
+        spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
+        return spec;
+    }
+
+    private static CompiledSpec CompileIl(CompiledSpec spec, SpecIr ir, ExprCompiler x)
+    {
+        var t = new Il.IlExprCompiler(x, spec);
+        var il = new Il.IlStmtCompiler(t);
+        spec.InitStep = il.Block(ir.Init);
+        spec.Actions = ir.Actions.Select(a =>
+        {
+            var slots = a.Params.Select(x.Slot).ToArray();
+            return new ActionPlan(a, slots, il.Action(a, slots, GuardLevels.Of(a), a.Params.Select(FirstValue).ToArray()));
+        }).ToArray();
+        foreach (var a in ir.Actions) spec.ActionIndex.TryAdd(a.Name, a.Index);
+        var explainer = new Explainer(x);
+        spec.Invariants = ir.AllInvariants.Select(inv => new InvariantPlan(inv,
+            inv.Conjuncts.Select(c => t.Lambda(c.Expr)).ToArray(),
+            inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
+        spec.Queries = ir.Queries.Select(q => t.Lambda(q.Conjuncts[0].Expr)).ToArray();
         spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
         return spec;
     }

@@ -124,7 +124,7 @@ internal sealed class ExprCompiler
                 return m => m.M[d(m) + off];
             }
             case EOptionValue ov: return OptionValue(ov);
-            case EOld o: return Old(() => S(o.Inner));
+            case EOld o: return InOld(() => S(o.Inner));
             case EUnary u:
             {
                 var x = S(u.Operand);
@@ -210,7 +210,7 @@ internal sealed class ExprCompiler
         throw new InvalidOperationException($"no scalar compilation for {e.GetType().Name}");
     }
 
-    private T Old<T>(Func<T> compile)
+    internal T InOld<T>(Func<T> compile)
     {
         int saved = _base;
         _base = 0;
@@ -617,7 +617,7 @@ internal sealed class ExprCompiler
         {
             case EVar or ELocal or EIndex or EField or EOptionValue:
                 return L(e).AsFn();
-            case EOld o: return Old(() => C(o.Inner));
+            case EOld o: return InOld(() => C(o.Inner));
             case EIf f:
             {
                 var c = S(f.Cond);
@@ -880,7 +880,7 @@ internal sealed class ExprCompiler
         {
             case EVar v: return Loc.At(VarOffset(v.Index));
             case ELocal l: return Loc.At(Slot(l.Local));
-            case EOld o: return Old(() => L(o.Inner));
+            case EOld o: return InOld(() => L(o.Inner));
             case EField f:
             {
                 var rt = (RecordTy)f.Target.Type;
@@ -962,7 +962,7 @@ internal sealed class ExprCompiler
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static EvalError KeyError(SourceSpan span, long key, Ty keyTy) =>
+    internal static EvalError KeyError(SourceSpan span, long key, Ty keyTy) =>
         Error(span, $"key {key} is not in this map's keys ({keyTy.Show()})");
 
     // ------------------------------------------------------------------ conversions

@@ -75,6 +75,16 @@ public sealed class Machine
         if (RecordChoices) Choices.Add((node, value));
     }
 
+    /// The number of recorded choices (0 when not recording), to truncate back to.
+    public int ChoiceTop => RecordChoices ? Choices.Count : 0;
+
+    /// Drops the choices recorded after <paramref name="top"/> (compiled code backtracks by
+    /// jumping, past the pops of the choice points it leaves).
+    public void TruncateChoices(int top)
+    {
+        if (RecordChoices && Choices.Count > top) Choices.RemoveRange(top, Choices.Count - top);
+    }
+
     internal void PopChoice()
     {
         if (RecordChoices && Choices.Count > 0) Choices.RemoveAt(Choices.Count - 1);

@@ -39,19 +39,19 @@ public static class SpecHarness
         consts.Select(c => new ConstOverride(c.Name, ConstValue.OfInt(c.Value), new SourceSpan(Checker.CommandLine, 0, 0))).ToList();
 
     /// Initial states of a spec, decoded.
-    public static List<IReadOnlyList<(string Name, Value Value)>> InitialStates(SpecIr ir)
+    public static List<IReadOnlyList<(string Name, Value Value)>> InitialStates(SpecIr ir, Evaluator? evaluator = null)
     {
-        var ts = new SpecTransitionSystem(ir);
+        var ts = new SpecTransitionSystem(ir, evaluator: evaluator);
         var c = new Collector(ts);
         ts.NewGenerator().Initial(c);
         return c.States;
     }
 
     /// The value of `r` after `init: r := EXPR` with `r` of the given type.
-    public static Value Eval(string expr, string type, string extra = "")
+    public static Value Eval(string expr, string type, string extra = "", Evaluator? evaluator = null)
     {
         var yaml = $"spec: t\n{extra}\nvariables:\n  r: \"{type}\"\ninit:\n  - \"r := {expr.Replace("\"", "\\\"")}\"\n";
-        var states = InitialStates(Load(yaml));
+        var states = InitialStates(Load(yaml), evaluator);
         Assert.Single(states);
         return states[0].Single(v => v.Name == "r").Value;
     }

@@ -1,0 +1,562 @@
+using System.Linq.Expressions;
+using System.Numerics;
+using System.Reflection;
+using Formal.Spec.Diagnostics;
+using Formal.Spec.Ir;
+using Formal.Spec.Syntax;
+using Formal.Spec.Types;
+using E = System.Linq.Expressions.Expression;
+
+namespace Formal.Spec.Runtime.Il;
+
+/// Compiles typed expressions to expression trees that the JIT turns into straight IL, over
+/// the same memory layout and slots as <see cref="ExprCompiler"/> (whose closures remain the
+/// fallback for the rare forms not translated here, so every spec compiles). Two things make
+/// the code faster than the closures besides removing the delegate calls: a quantifier or set
+/// former over a small fixed domain is unrolled with its variable known at compile time, so
+/// `vma[v].start` under `forall v in Vma` becomes one read at a fixed offset; and calls of
+/// definitions are inlined, so their arguments fold the same way.
+internal sealed class IlExprCompiler
+{
+    /// Domains up to this size are unrolled (every pool and small enum of the shipped specs).
+    private const int UnrollLimit = 8;
+
+    private readonly ExprCompiler _x;
+    private readonly CompiledSpec _spec;
+    // Locals whose value is known while compiling the current copy of an unrolled body.
+    private readonly Dictionary<int, long> _known = new();
+    private bool _old;
+
+    public IlExprCompiler(ExprCompiler x, CompiledSpec spec)
+    {
+        _x = x;
+        _spec = spec;
+    }
+
+    public ParameterExpression Mach { get; } = E.Parameter(typeof(Machine), "m");
+    public ParameterExpression Mem { get; } = E.Variable(typeof(long[]), "mem");
+    public ExprCompiler Closures => _x;
+
+    /// True while no local is bound to a compile-time value (a body compiled apart from its
+    /// context, as a delegate, must not depend on one).
+    public bool NothingKnown => _known.Count == 0;
+
+    // ------------------------------------------------------------------ lambdas
+
+    public SFn Lambda(Expr e) => E.Lambda<SFn>(WithMem(S(e)), Mach).Compile();
+
+    /// Wraps a body with the load of the machine's memory array.
+    public E WithMem(E body) => E.Block(body.Type, [Mem], E.Assign(Mem, E.Property(Mach, nameof(Machine.M))), body);
+
+    // ------------------------------------------------------------------ memory
+
+    public E Read(E offset) => E.ArrayIndex(Mem, offset);
+    public E Read(int offset) => E.ArrayIndex(Mem, E.Constant(offset));
+    public E Cell(E offset) => E.ArrayAccess(Mem, offset);
+    public E Cell(int offset) => E.ArrayAccess(Mem, E.Constant(offset));
+
+    public static E Offset(IlLoc loc) => loc.Dyn is null ? E.Constant(loc.Const) : loc.Const == 0 ? loc.Dyn : E.Add(loc.Dyn, E.Constant(loc.Const));
+
+    /// The memory cell index of a local (frames are shared with the closures).
+    public int Slot(LocalVar v) => _x.Slot(v);
+
+    public int VarOffset(int varIndex) => (_old ? 0 : _spec.Layout.Slots) + _spec.Layout.VarOffsets[varIndex];
+
+    /// Runs <paramref name="compile"/> with <paramref name="local"/> known to be <paramref name="value"/>.
+    public T Knowing<T>(LocalVar local, long value, Func<T> compile)
+    {
+        bool had = _known.TryGetValue(local.Id, out long before);
+        _known[local.Id] = value;
+        try { return compile(); }
+        finally
+        {
+            if (had) _known[local.Id] = before;
+            else _known.Remove(local.Id);
+        }
+    }
+
+    /// Compiles with a local unknown again (its binder is being compiled as a loop).
+    private T Forgetting<T>(LocalVar local, Func<T> compile)
+    {
+        if (!_known.TryGetValue(local.Id, out long before)) return compile();
+        _known.Remove(local.Id);
+        try { return compile(); }
+        finally { _known[local.Id] = before; }
+    }
+
+    private T InOld<T>(Func<T> compile)
+    {
+        bool saved = _old;
+        _old = true;
+        try { return compile(); }
+        finally { _old = saved; }
+    }
+
+    private static readonly MethodInfo KeyErrorMethod = typeof(ExprCompiler).GetMethod(nameof(ExprCompiler.KeyError), BindingFlags.Static | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo ErrorMethod = typeof(IlExprCompiler).GetMethod(nameof(Fail), BindingFlags.Static | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo FloorDivMethod = typeof(Checking.ConstEval).GetMethod(nameof(Checking.ConstEval.FloorDiv))!;
+    private static readonly MethodInfo FloorModMethod = typeof(Checking.ConstEval).GetMethod(nameof(Checking.ConstEval.FloorMod))!;
+    private static readonly MethodInfo PopCountMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.PopCount), [typeof(ulong)])!;
+    private static readonly MethodInfo SlotsEqualMethod = typeof(IlExprCompiler).GetMethod(nameof(SlotsEqual), BindingFlags.Static | BindingFlags.NonPublic)!;
+
+    /// A run-time error at a source span, with a message built from the offending value.
+    private static EvalError Fail(SourceSpan span, string format, long value) => new(span, string.Format(format, value));
+
+    private static bool SlotsEqual(long[] mem, int a, int b, int width) => mem.AsSpan(a, width).SequenceEqual(mem.AsSpan(b, width));
+
+    public static E Throw(SourceSpan span, string format, E value) =>
+        E.Throw(E.Call(ErrorMethod, E.Constant(span), E.Constant(format), value));
+
+    private static E KeyThrow(SourceSpan span, E key, Ty keyTy) =>
+        E.Throw(E.Call(KeyErrorMethod, E.Constant(span), key, E.Constant(keyTy, typeof(Ty))));
+
+    // ------------------------------------------------------------------ fallback
+
+    private E FallbackS(Expr e)
+    {
+        var f = _old ? _x.InOld(() => _x.S(e)) : _x.S(e);
+        return E.Invoke(E.Constant(f), Mach);
+    }
+
+    private E FallbackC(Expr e)
+    {
+        var f = _old ? _x.InOld(() => _x.C(e)) : _x.C(e);
+        return E.Invoke(E.Constant(f), Mach);
+    }
+
+    private static long Bit(long v) => 1L << (int)v;
+
+    // ------------------------------------------------------------------ booleans
+
+    /// A condition as a CLR bool (the language's booleans are 0/1 in slots).
+    public E B(Expr e)
+    {
+        switch (e)
+        {
+            case EConst c: return E.Constant(c.Value != 0);
+            case EUnary { Op: UnOp.Not } u: return E.Not(B(u.Operand));
+            case EBinary b when BoolBinary(b) is { } r: return r;
+            case EIf f when f.Type is BoolTy: return E.Condition(B(f.Cond), B(f.Then), B(f.Else));
+            case ELet l when l.Type is BoolTy: return E.Block(BindLocal(l.Local, l.Value), B(l.Body));
+            case EQuant q: return Quant(q);
+            case EOld o: return InOld(() => B(o.Inner));
+        }
+        return E.NotEqual(S(e), E.Constant(0L));
+    }
+
+    private E? BoolBinary(EBinary b)
+    {
+        switch (b.Op)
+        {
+            case BinOp.And: return E.AndAlso(B(b.Left), B(b.Right));
+            case BinOp.Or: return E.OrElse(B(b.Left), B(b.Right));
+            case BinOp.Implies: return E.OrElse(E.Not(B(b.Left)), B(b.Right));
+            case BinOp.Iff: return E.Equal(B(b.Left), B(b.Right));
+            case BinOp.Lt: return E.LessThan(S(b.Left), S(b.Right));
+            case BinOp.Le: return E.LessThanOrEqual(S(b.Left), S(b.Right));
+            case BinOp.Gt: return E.GreaterThan(S(b.Left), S(b.Right));
+            case BinOp.Ge: return E.GreaterThanOrEqual(S(b.Left), S(b.Right));
+            case BinOp.Eq or BinOp.Ne:
+            {
+                bool eq = b.Op == BinOp.Eq;
+                if (TypeOps.IsScalar(b.Left.Type) && TypeOps.IsScalar(b.Right.Type))
+                    return eq ? E.Equal(S(b.Left), S(b.Right)) : E.NotEqual(S(b.Left), S(b.Right));
+                if (!TypeOps.IsScalar(b.Left.Type) && !TypeOps.IsScalar(b.Right.Type))
+                {
+                    var same = E.Call(SlotsEqualMethod, Mem, C(b.Left), C(b.Right), E.Constant(TypeOps.Width(b.Left.Type)));
+                    return eq ? same : E.Not(same);
+                }
+                return null;
+            }
+            case BinOp.In or BinOp.NotIn:
+            {
+                var v = E.Variable(typeof(long), "elem");
+                var inSet = E.AndAlso(
+                    E.LessThanOrEqual(E.Convert(v, typeof(ulong)), E.Constant(63UL)),
+                    E.NotEqual(E.And(E.RightShift(S(b.Right), E.Convert(v, typeof(int))), E.Constant(1L)), E.Constant(0L)));
+                var test = E.Block(typeof(bool), [v], E.Assign(v, S(b.Left)), inSet);
+                return b.Op == BinOp.In ? test : E.Not(test);
+            }
+            case BinOp.SubsetEq:
+                return E.Equal(E.And(S(b.Left), E.Not(S(b.Right))), E.Constant(0L));
+        }
+        return null;
+    }
+
+    private E Bool(E condition) => E.Condition(condition, E.Constant(1L), E.Constant(0L));
+
+    // ------------------------------------------------------------------ scalars
+
+    public E S(Expr e)
+    {
+        switch (e)
+        {
+            case EConst c: return E.Constant(c.Value);
+            case ELocal l when _known.TryGetValue(l.Local.Id, out long v): return E.Constant(v);
+            case EVar or ELocal or EIndex or EField: return Read(Offset(L(e)));
+            case EOptionValue ov when TypeOps.IsScalar(ov.Target.Type):
+            {
+                var v = E.Variable(typeof(long), "opt");
+                return E.Block(typeof(long), [v],
+                    E.Assign(v, S(ov.Target)),
+                    E.IfThen(E.Equal(v, E.Constant(TypeOps.NoneValue)), Throw(ov.Span, "'.value' of none", v)),
+                    v);
+            }
+            case EOptionValue: return Read(Offset(L(e)));
+            case EOld o: return InOld(() => S(o.Inner));
+            case EUnary { Op: UnOp.Not } u: return Bool(E.Not(B(u.Operand)));
+            case EUnary u: return E.NegateChecked(S(u.Operand));
+            case EBinary b: return Binary(b);
+            case EIf f: return E.Condition(B(f.Cond), S(f.Then), S(f.Else));
+            case ELet l: return E.Block(BindLocal(l.Local, l.Value), S(l.Body));
+            case EQuant q: return Bool(Quant(q));
+            case ESetLit sl when sl.Items.All(i => i is EConst):
+                return E.Constant(sl.Items.Aggregate(0L, (acc, i) => acc | Bit(((EConst)i).Value)));
+            case ESetFilter f when Domain(f.Domain) is IlCount cd && cd.Count <= UnrollLimit:
+            {
+                E acc = E.Constant(0L);
+                for (long v = cd.First; v < cd.First + cd.Count; v++)
+                {
+                    if ((ulong)v > 63) return FallbackS(e);
+                    long bit = Bit(v);
+                    var pred = Knowing(f.Local, v, () => B(f.Pred));
+                    acc = E.Or(acc, E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(v)), E.Condition(pred, E.Constant(bit), E.Constant(0L))));
+                }
+                return acc;
+            }
+            case ESetLit sl:
+            {
+                E acc = E.Constant(0L);
+                foreach (var item in sl.Items) acc = E.Or(acc, BitOf(S(item), item.Span));
+                return acc;
+            }
+            case ESetFilter f when Domain(f.Domain) is IlMask md:
+                return Fold(md, f.Local, v => E.Condition(B(f.Pred), E.LeftShift(E.Constant(1L), E.Convert(v, typeof(int))), E.Constant(0L)));
+            case ESetMap sm when Domain(sm.Domain) is IlMask or IlCount:
+            {
+                var bit = BitOf(S(sm.Elem), sm.Elem.Span);
+                return Fold(Domain(sm.Domain), sm.Local, _ => sm.Pred is null ? bit : E.Condition(B(sm.Pred), bit, E.Constant(0L)));
+            }
+            case ECall { Fn: Builtin.Card } c: return E.Convert(E.Call(PopCountMethod, E.Convert(S(c.Args[0]), typeof(ulong))), typeof(long));
+            case ECall { Fn: Builtin.Len } c: return Read(C(c.Args[0]));
+            case ETypeDomain td:
+            {
+                long n = TypeOps.DomainSize(td.Elem);
+                long mask = n >= 64 ? -1L : (long)((1UL << (int)n) - 1);
+                if (td.Elem is IntTy it && it.Lo != 0) mask = (long)((ulong)mask << (int)it.Lo);
+                return E.Constant(mask);
+            }
+            case EFind f when Domain(f.Domain) is IlCount cd && cd.Count <= UnrollLimit:
+            {
+                E result = E.Constant(TypeOps.NoneValue);
+                for (long v = cd.First + cd.Count - 1; v >= cd.First; v--)
+                {
+                    long value = v;
+                    var pred = Knowing(f.Local, value, () => B(f.Pred));
+                    result = E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(value)), E.Condition(pred, E.Constant(value), result));
+                }
+                return result;
+            }
+            case ESome s: return S(s.Value);
+            case EDefCall d: return Inline(d, () => S(d.Def.Body));
+            case EConvert cv: return ConvertScalar(cv);
+        }
+        return FallbackS(e);
+    }
+
+    private E Binary(EBinary b)
+    {
+        if (BoolBinary(b) is { } cond) return Bool(cond);
+        switch (b.Op)
+        {
+            case BinOp.Add: return E.AddChecked(S(b.Left), S(b.Right));
+            case BinOp.Sub: return E.SubtractChecked(S(b.Left), S(b.Right));
+            case BinOp.Mul: return E.MultiplyChecked(S(b.Left), S(b.Right));
+            case BinOp.Union: return E.Or(S(b.Left), S(b.Right));
+            case BinOp.Inter: return E.And(S(b.Left), S(b.Right));
+            case BinOp.Diff: return E.And(S(b.Left), E.Not(S(b.Right)));
+            case BinOp.Div or BinOp.Mod:
+            {
+                var l = E.Variable(typeof(long), "l");
+                var d = E.Variable(typeof(long), "d");
+                string what = b.Op == BinOp.Div ? "division by zero" : "modulo by zero";
+                return E.Block(typeof(long), [l, d],
+                    E.Assign(l, S(b.Left)),
+                    E.Assign(d, S(b.Right)),
+                    E.IfThen(E.Equal(d, E.Constant(0L)), Throw(b.Span, what, d)),
+                    E.Call(b.Op == BinOp.Div ? FloorDivMethod : FloorModMethod, l, d));
+            }
+        }
+        return FallbackS(b);
+    }
+
+    /// The set {v}, or an error when v is not a set element.
+    private static E BitOf(E value, SourceSpan span)
+    {
+        var v = E.Variable(typeof(long), "elem");
+        return E.Block(typeof(long), [v],
+            E.Assign(v, value),
+            E.IfThen(E.GreaterThan(E.Convert(v, typeof(ulong)), E.Constant(63UL)), Throw(span, "set element {0} is outside 0..63", v)),
+            E.LeftShift(E.Constant(1L), E.Convert(v, typeof(int))));
+    }
+
+    /// The union over a domain of <paramref name="part"/>, with the local bound to each value.
+    private E Fold(IlDomain domain, LocalVar local, Func<E, E> part)
+    {
+        var acc = E.Variable(typeof(long), "acc");
+        int slot = Slot(local);
+        var loop = ForEach(domain, v => E.Block(E.Assign(Cell(slot), v), E.OrAssign(acc, part(v))));
+        return E.Block(typeof(long), [acc], E.Assign(acc, E.Constant(0L)), loop, acc);
+    }
+
+    private E Quant(EQuant q)
+    {
+        int slot = Slot(q.Local);
+        if (Domain(q.Domain) is IlCount cd && cd.Count <= UnrollLimit)
+        {
+            E? all = null;
+            for (long v = cd.First; v < cd.First + cd.Count; v++)
+            {
+                long value = v;
+                var body = Knowing(q.Local, value, () => B(q.Body));
+                var step = E.Block(typeof(bool), E.Assign(Cell(slot), E.Constant(value)), body);
+                all = all is null ? step : q.Forall ? E.AndAlso(all, step) : E.OrElse(all, step);
+            }
+            return all ?? E.Constant(q.Forall);
+        }
+        // A loop: the answer is decided by the first element whose body differs from forall.
+        var result = E.Variable(typeof(bool), "q");
+        var done = E.Label("quant_done");
+        var bodyE = Forgetting(q.Local, () => B(q.Body));
+        var decide = E.IfThen(q.Forall ? E.Not(bodyE) : bodyE, E.Block(E.Assign(result, E.Constant(!q.Forall)), E.Break(done)));
+        var loop = ForEach(Domain(q.Domain), v => E.Block(E.Assign(Cell(slot), v), decide));
+        return E.Block(typeof(bool), [result], E.Assign(result, E.Constant(q.Forall)), loop, E.Label(done), result);
+    }
+
+    /// A loop over a domain: <paramref name="body"/> receives the current value (a long) and
+    /// may break to a label the caller places after the loop.
+    public E ForEach(IlDomain d, Func<E, E> body)
+    {
+        var v = E.Variable(typeof(long), "v");
+        var brk = E.Label("loop_end");
+        switch (d)
+        {
+            case IlCount cd:
+                return E.Block([v],
+                    E.Assign(v, E.Constant(cd.First)),
+                    E.Loop(E.Block(
+                        E.IfThen(E.GreaterThanOrEqual(v, E.Constant(cd.First + cd.Count)), E.Break(brk)),
+                        body(v),
+                        E.PreIncrementAssign(v)), brk));
+            case IlRange rd:
+            {
+                var hi = E.Variable(typeof(long), "hi");
+                return E.Block([v, hi],
+                    E.Assign(v, rd.Lo),
+                    E.Assign(hi, rd.Hi),
+                    E.Loop(E.Block(
+                        E.IfThen(E.GreaterThan(v, hi), E.Break(brk)),
+                        body(v),
+                        E.PreIncrementAssign(v)), brk));
+            }
+            case IlMask md:
+            {
+                var bits = E.Variable(typeof(ulong), "bits");
+                return E.Block([v, bits],
+                    E.Assign(bits, E.Convert(md.Mask, typeof(ulong))),
+                    E.Loop(E.Block(
+                        E.IfThen(E.Equal(bits, E.Constant(0UL)), E.Break(brk)),
+                        E.Assign(v, E.Convert(E.Call(TzcntMethod, bits), typeof(long))),
+                        E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
+                        body(v)), brk));
+            }
+        }
+        throw new InvalidOperationException("domain");
+    }
+
+    private static readonly MethodInfo TzcntMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.TrailingZeroCount), [typeof(ulong)])!;
+
+    public IlDomain Domain(Expr d) => d switch
+    {
+        ETypeDomain td => new IlCount(td.Elem is IntTy it ? it.Lo : 0, TypeOps.DomainSize(td.Elem)),
+        ERange r when r.Lo is EConst lo && r.Hi is EConst hi => new IlCount(lo.Value, Math.Max(0, hi.Value - lo.Value + 1)),
+        ERange r => new IlRange(S(r.Lo), S(r.Hi)),
+        _ => new IlMask(S(d)),
+    };
+
+    /// Inlines a definition: its arguments are bound in order (each written to its parameter's
+    /// slot; a constant one is also known while the body is compiled), then its body is
+    /// compiled in place.
+    private E Inline(EDefCall d, Func<E> body)
+    {
+        var ps = d.Def.Params;
+        var binds = new List<E>();
+        var known = new List<(LocalVar Local, long Value)>();
+        for (int i = 0; i < ps.Count; i++)
+        {
+            var p = ps[i];
+            if (TypeOps.IsScalar(p.Type) && ConstantOf(d.Args[i]) is { } c)
+            {
+                binds.Add(E.Assign(Cell(Slot(p)), E.Constant(c)));
+                known.Add((p, c));
+            }
+            else binds.Add(BindLocal(p, d.Args[i]));
+        }
+        E Compile(int i) => i == known.Count ? body() : Knowing(known[i].Local, known[i].Value, () => Compile(i + 1));
+        var result = Compile(0);
+        binds.Add(result);
+        return E.Block(result.Type, binds);
+    }
+
+    private long? ConstantOf(Expr e) => e switch
+    {
+        EConst c => c.Value,
+        ELocal l when _known.TryGetValue(l.Local.Id, out long v) => v,
+        _ => null,
+    };
+
+    /// Evaluates a value into a local's slots (expression binders write directly, no trail).
+    public E BindLocal(LocalVar local, Expr value)
+    {
+        int slot = Slot(local);
+        if (TypeOps.IsScalar(local.Type)) return E.Assign(Cell(slot), S(value));
+        return CopySlots(C(value), E.Constant(slot), TypeOps.Width(local.Type));
+    }
+
+    /// Copies <paramref name="width"/> cells (direct writes: temporaries and frames).
+    public E CopySlots(E src, E dst, int width)
+    {
+        var s = E.Variable(typeof(int), "src");
+        var t = E.Variable(typeof(int), "dst");
+        var body = new List<E> { E.Assign(s, src), E.Assign(t, dst) };
+        for (int i = 0; i < width; i++)
+            body.Add(E.Assign(Cell(E.Add(t, E.Constant(i))), Read(E.Add(s, E.Constant(i)))));
+        body.Add(E.Empty());
+        return E.Block(typeof(void), [s, t], body);
+    }
+
+    private E ConvertScalar(EConvert cv)
+    {
+        var v = E.Variable(typeof(long), "conv");
+        E Checked(E bad, string format) => E.Block(typeof(long), [v], E.Assign(v, S(cv.Value)), E.IfThen(bad, Throw(cv.Span, format, v)), v);
+        switch (cv.Type)
+        {
+            case IntTy t when cv.Value.Type is IntTy:
+                return Checked(E.OrElse(E.LessThan(v, E.Constant(t.Lo)), E.GreaterThan(v, E.Constant(t.Hi))), $"value {{0}} is outside the range {t.Lo}..{t.Hi}");
+            case OptionTy { Inner: IntTy t }:
+                return Checked(E.AndAlso(E.NotEqual(v, E.Constant(TypeOps.NoneValue)), E.OrElse(E.LessThan(v, E.Constant(t.Lo)), E.GreaterThan(v, E.Constant(t.Hi)))),
+                    $"value {{0}} is outside the range {t.Lo}..{t.Hi}");
+            case SetTy { Elem: IntTy }:
+                return FallbackS(cv);
+            default:
+                return S(cv.Value);
+        }
+    }
+
+    // ------------------------------------------------------------------ composites
+
+    /// The offset (an int) of the first slot of a composite value.
+    public E C(Expr e)
+    {
+        switch (e)
+        {
+            case EVar or ELocal or EIndex or EField or EOptionValue: return Offset(L(e));
+            case EOld o: return InOld(() => C(o.Inner));
+            case EIf f: return E.Condition(B(f.Cond), C(f.Then), C(f.Else));
+            case ELet l: return E.Block(BindLocal(l.Local, l.Value), C(l.Body));
+            case ERecord r:
+            {
+                int tmp = _x.Alloc(TypeOps.Width(r.Type));
+                var parts = new List<E>();
+                int off = 0;
+                foreach (var f in r.Fields)
+                {
+                    parts.Add(WriteInto(tmp + off, f));
+                    off += TypeOps.Width(f.Type);
+                }
+                parts.Add(E.Constant(tmp));
+                return E.Block(typeof(int), parts);
+            }
+            case ESome s:
+            {
+                int tmp = _x.Alloc(TypeOps.Width(s.Type));
+                return E.Block(typeof(int), E.Assign(Cell(tmp), E.Constant(1L)), WriteInto(tmp + 1, s.Value), E.Constant(tmp));
+            }
+            case ENone n:
+            {
+                int tmp = _x.Alloc(TypeOps.Width(n.Type));
+                var defaults = StateLayout.DefaultSlots(n.Type);
+                var parts = defaults.Select((v, i) => (E)E.Assign(Cell(tmp + i), E.Constant(v))).ToList();
+                parts.Add(E.Constant(tmp));
+                return E.Block(typeof(int), parts);
+            }
+            case EDefCall d:
+            {
+                int width = TypeOps.Width(d.Type);
+                int tmp = _x.Alloc(width);
+                // Copied out: the body may leave its value in a parameter's slot, which a second
+                // call of the same definition in the same expression would overwrite.
+                return Inline(d, () => E.Block(typeof(int), CopySlots(C(d.Def.Body), E.Constant(tmp), width), E.Constant(tmp)));
+            }
+        }
+        return FallbackC(e);
+    }
+
+    private E WriteInto(int at, Expr e)
+    {
+        if (TypeOps.IsScalar(e.Type)) return E.Assign(Cell(at), S(e));
+        return CopySlots(C(e), E.Constant(at), TypeOps.Width(e.Type));
+    }
+
+    // ------------------------------------------------------------------ locations
+
+    public IlLoc L(Expr e)
+    {
+        switch (e)
+        {
+            case EVar v: return new IlLoc(VarOffset(v.Index), null);
+            case ELocal l: return new IlLoc(Slot(l.Local), null);
+            case EOld o: return InOld(() => L(o.Inner));
+            case EField f:
+            {
+                var rt = (RecordTy)f.Target.Type;
+                int off = rt.Fields.Take(f.Field).Sum(x => TypeOps.Width(x.Type));
+                var t = L(f.Target);
+                return t with { Const = t.Const + off };
+            }
+            case EIndex ix when ix.Target.Type is MapTy mt:
+            {
+                var target = L(ix.Target);
+                long n = TypeOps.KeyCount(mt.Key);
+                long lo = mt.Key is IntTy it ? it.Lo : 0;
+                int stride = TypeOps.Width(mt.Value);
+                if (ConstantOf(ix.Key) is { } kc && kc - lo >= 0 && kc - lo < n)
+                    return target with { Const = target.Const + (int)(kc - lo) * stride };
+                var k = E.Variable(typeof(long), "key");
+                var index = E.Block(typeof(int), [k],
+                    E.Assign(k, lo == 0 ? S(ix.Key) : E.Subtract(S(ix.Key), E.Constant(lo))),
+                    E.IfThen(E.GreaterThanOrEqual(E.Convert(k, typeof(ulong)), E.Constant((ulong)n)), KeyThrow(ix.Key.Span, E.Add(k, E.Constant(lo)), mt.Key)),
+                    E.Multiply(E.Convert(k, typeof(int)), E.Constant(stride)));
+                E dyn = target.Dyn is null ? index : E.Add(target.Dyn, index);
+                return new IlLoc(target.Const, dyn);
+            }
+        }
+        return new IlLoc(0, C0(e));
+    }
+
+    // Locations of other forms come from the closures (sequence indexing, `.value` of a
+    // composite option, temporaries of composite expressions).
+    private E C0(Expr e) => e switch
+    {
+        EIndex or EOptionValue => FallbackC(e),
+        _ => C(e),
+    };
+}
+
+/// Where a value lives: the constant offset plus, when set, a run-time part (an int).
+internal readonly record struct IlLoc(int Const, E? Dyn);
+
+internal abstract record IlDomain;
+internal sealed record IlCount(long First, long Count) : IlDomain;
+internal sealed record IlRange(E Lo, E Hi) : IlDomain;
+internal sealed record IlMask(E Mask) : IlDomain;

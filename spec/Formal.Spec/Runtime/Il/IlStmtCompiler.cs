@@ -1,0 +1,429 @@
+using System.Linq.Expressions;
+using System.Numerics;
+using System.Reflection;
+using Formal.Spec.Ir;
+using Formal.Spec.Types;
+using E = System.Linq.Expressions.Expression;
+
+namespace Formal.Spec.Runtime.Il;
+
+/// Compiles action bodies to IL in direct style. A body is a tree of nondeterministic choices;
+/// each choice point (parameter value, `choose`, `either` branch) becomes a loop or a sequence
+/// whose alternatives run the rest of the body inline, and a failing `require` jumps to the
+/// innermost choice point's next alternative, which rolls the trail back. Deterministic
+/// statements run in line. Where the rest of a body would be copied into several alternatives
+/// (the branches of an `either`, or an `if` that chooses), a long rest is compiled once as a
+/// delegate of its own, so code grows linearly with the spec. The semantics are those of
+/// <see cref="StmtCompiler"/>'s continuations, path for path and in the same order.
+internal sealed class IlStmtCompiler(IlExprCompiler t)
+{
+    /// A rest up to this many statements is copied into each alternative instead of compiled apart.
+    private const int InlineRestLimit = 6;
+
+    private LabelTarget _fail = null!;
+    private readonly Dictionary<Stmt, bool> _det = new(ReferenceEqualityComparer.Instance);
+
+    private ParameterExpression M => t.Mach;
+
+    private static readonly MethodInfo WriteMethod = typeof(Machine).GetMethod(nameof(Machine.Write))!;
+    private static readonly MethodInfo UndoMethod = typeof(Machine).GetMethod(nameof(Machine.Undo))!;
+    private static readonly MethodInfo TruncateMethod = typeof(Machine).GetMethod(nameof(Machine.TruncateChoices))!;
+    private static readonly MethodInfo PushMethod = typeof(Machine).GetMethod(nameof(Machine.PushChoice), BindingFlags.Instance | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo SuccessorMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnSuccessor))!;
+    private static readonly MethodInfo AssertMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnAssertionFailed))!;
+    private static readonly MethodInfo ExhaustedMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnExhausted))!;
+    private static readonly MethodInfo TzcntMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.TrailingZeroCount), [typeof(ulong)])!;
+
+    // What follows a statement list: nothing (a deterministic sub-block falls through), the
+    // successor, the rest of an enclosing list, or a compiled delegate.
+    private abstract record Cont;
+    private sealed record EmitK : Cont { public static readonly EmitK Instance = new(); }
+    private sealed record SeqK(IReadOnlyList<Stmt> Stmts, int Index, Cont? Next) : Cont;
+    private sealed record StepK(Step Step) : Cont;
+
+    // ------------------------------------------------------------------ entry points
+
+    /// A statement list followed by the successor, as one delegate (init).
+    public Step Block(IReadOnlyList<Stmt> stmts) => Lambda(() => Gen(stmts, 0, EmitK.Instance));
+
+    /// An action: a loop per parameter, each guard at the level of the deepest parameter it
+    /// mentions (see <see cref="GuardLevels"/>), then the rest of the body.
+    public Step Action(ActionIr a, int[] slots, int[] levels, long[] firsts)
+    {
+        var body = a.Body.Skip(levels.Length).ToList();
+        E Guards(int level, E inner)
+        {
+            var parts = new List<E>();
+            for (int g = 0; g < levels.Length; g++)
+                if (levels[g] == level) parts.Add(E.IfThen(E.Not(t.B(((SRequireIr)a.Body[g]).Cond)), E.Goto(_fail)));
+            parts.Add(inner);
+            return E.Block(typeof(void), parts);
+        }
+        E Level(int i)
+        {
+            if (i == a.Params.Count) return Gen(body, 0, EmitK.Instance);
+            long first = firsts[i], count = TypeOps.DomainSize(a.Params[i].Type);
+            return t.ForEach(new IlCount(first, count), v => Alternative(() =>
+            {
+                var parts = new List<E> { E.Assign(t.Cell(slots[i]), v) };
+                for (int j = i + 1; j < slots.Length; j++) parts.Add(E.Assign(t.Cell(slots[j]), E.Constant(firsts[j])));
+                parts.Add(Guards(i, Level(i + 1)));
+                return E.Block(typeof(void), parts);
+            }));
+        }
+        return Lambda(() => Guards(-1, Level(0)));
+    }
+
+    /// A compiled delegate: a path that fails returns; choices it recorded are dropped on
+    /// return, so that a caller's recorded choices stay as they were.
+    private Step Lambda(Func<E> body)
+    {
+        var saved = _fail;
+        _fail = E.Label("fail");
+        try
+        {
+            var top = E.Variable(typeof(int), "choices");
+            var inner = E.Block(typeof(void), [top],
+                E.Assign(top, E.Property(M, nameof(Machine.ChoiceTop))),
+                body(),
+                E.Label(_fail),
+                E.Call(M, TruncateMethod, top));
+            return E.Lambda<Step>(t.WithMem(inner), M).Compile();
+        }
+        finally { _fail = saved; }
+    }
+
+    /// One alternative of a choice point: its writes and choices are undone afterwards, and a
+    /// failing path inside it jumps to that undo.
+    private E Alternative(Func<E> body)
+    {
+        var saved = _fail;
+        _fail = E.Label("next");
+        try
+        {
+            var mark = E.Variable(typeof(int), "mark");
+            var top = E.Variable(typeof(int), "choices");
+            return E.Block(typeof(void), [mark, top],
+                E.Assign(mark, E.Property(M, nameof(Machine.TrailTop))),
+                E.Assign(top, E.Property(M, nameof(Machine.ChoiceTop))),
+                body(),
+                E.Label(_fail),
+                E.Call(M, UndoMethod, mark),
+                E.Call(M, TruncateMethod, top));
+        }
+        finally { _fail = saved; }
+    }
+
+    // ------------------------------------------------------------------ sequences
+
+    private E Gen(IReadOnlyList<Stmt> stmts, int i, Cont? k)
+    {
+        var parts = new List<E>();
+        for (; i < stmts.Count; i++)
+        {
+            var s = stmts[i];
+            if (IsDet(s))
+            {
+                parts.Add(Det(s));
+                continue;
+            }
+            parts.Add(NonDet(s, Rest(stmts, i + 1, k)));
+            return Seq(parts);
+        }
+        parts.Add(Run(k));
+        return Seq(parts);
+    }
+
+    private static E Seq(List<E> parts) => parts.Count == 1 && parts[0].Type == typeof(void) ? parts[0] : E.Block(typeof(void), parts);
+
+    private static Cont? Rest(IReadOnlyList<Stmt> stmts, int i, Cont? k) => i < stmts.Count ? new SeqK(stmts, i, k) : k;
+
+    private E Run(Cont? k) => k switch
+    {
+        null => E.Empty(),
+        EmitK => E.Call(E.Property(M, nameof(Machine.Sink)), SuccessorMethod, M),
+        SeqK s => Gen(s.Stmts, s.Index, s.Next),
+        StepK s => E.Invoke(E.Constant(s.Step), M),
+        _ => throw new InvalidOperationException("continuation"),
+    };
+
+    /// The continuation as something cheap to run from several places.
+    private Cont Shared(Cont? k)
+    {
+        if (k is null) throw new InvalidOperationException("a choice inside a deterministic block");
+        if (k is not SeqK || Size(k) <= InlineRestLimit) return k;
+        if (!t.NothingKnown) throw new InvalidOperationException("a continuation compiled apart under a known local");
+        return new StepK(Lambda(() => Run(k)));
+    }
+
+    private int Size(Cont? k) => k switch
+    {
+        SeqK s => s.Stmts.Skip(s.Index).Sum(Size) + Size(s.Next),
+        _ => 0,
+    };
+
+    private int Size(Stmt s) => s switch
+    {
+        SIfIr f => 1 + f.Then.Sum(Size) + f.Else.Sum(Size),
+        SForIr f => 1 + f.Body.Sum(Size),
+        SEitherIr e => 1 + e.Branches.Sum(b => b.Sum(Size)),
+        SCallIr c => 1 + c.Proc.Body.Sum(Size),
+        _ => 1,
+    };
+
+    private bool IsDet(Stmt s)
+    {
+        if (_det.TryGetValue(s, out bool d)) return d;
+        d = s switch
+        {
+            SChooseIr or SEitherIr => false,
+            SIfIr f => f.Then.All(IsDet) && f.Else.All(IsDet),
+            SForIr f => f.Body.All(IsDet),
+            SCallIr c => c.Proc.Body.All(IsDet),
+            _ => true,
+        };
+        _det[s] = d;
+        return d;
+    }
+
+    // ------------------------------------------------------------------ choices
+
+    private E NonDet(Stmt s, Cont? rest)
+    {
+        switch (s)
+        {
+            case SChooseIr c:
+            {
+                int slot = t.Slot(c.Local);
+                var domain = t.Domain(c.Domain);
+                return t.ForEach(domain, v => Alternative(() =>
+                {
+                    var take = E.Block(typeof(void), E.Call(M, PushMethod, E.Constant(c, typeof(Stmt)), v), Run(rest));
+                    return E.Block(typeof(void),
+                        E.Call(M, WriteMethod, E.Constant(slot), v),
+                        c.Pred is null ? take : E.IfThen(t.B(c.Pred), take));
+                }));
+            }
+            case SEitherIr e:
+            {
+                var k = e.Branches.Count > 1 ? Shared(rest) : rest;
+                var parts = new List<E>();
+                for (int j = 0; j < e.Branches.Count; j++)
+                {
+                    int branch = j;
+                    parts.Add(Alternative(() => E.Block(typeof(void),
+                        E.Call(M, PushMethod, E.Constant(e, typeof(Stmt)), E.Constant((long)branch)),
+                        Gen(e.Branches[branch], 0, k))));
+                }
+                return Seq(parts);
+            }
+            case SIfIr f:
+            {
+                var k = Shared(rest);
+                return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, k), Gen(f.Else, 0, k));
+            }
+            case SCallIr c:
+                return E.Block(typeof(void), Binds(c), Gen(c.Proc.Body, 0, rest));
+            case SForIr f: return ChoosingFor(f, rest);
+        }
+        throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
+    }
+
+    /// A loop whose body chooses: each iteration's continuation is the next iteration, a
+    /// delegate that resumes from the loop state kept in trailed slots (as in
+    /// <see cref="StmtCompiler"/>), and the last one's is the rest.
+    private E ChoosingFor(SForIr f, Cont? rest)
+    {
+        int slot = t.Slot(f.Local);
+        int state = t.Closures.Alloc(2);
+        var domain = t.Domain(f.Domain);
+        var k = Shared(rest);
+        var holder = new StepHolder();
+        var next = new StepK(m => holder.Step(m));
+        holder.Step = Lambda(() =>
+        {
+            // The body's paths end in the next iteration; then this one is done.
+            E Iteration(E v, E resume)
+            {
+                var body = E.Block(typeof(void), Gen(f.Body, 0, next), E.Goto(_fail));
+                return E.Block(typeof(void),
+                    Write(E.Constant(state), resume),
+                    Write(E.Constant(slot), v),
+                    f.Pred is null ? body : E.IfThen(t.B(f.Pred), body));
+            }
+            var done = E.Label("loop_done");
+            var v = E.Variable(typeof(long), "v");
+            E loop;
+            switch (domain)
+            {
+                case IlMask:
+                {
+                    var bits = E.Variable(typeof(ulong), "bits");
+                    loop = E.Block(typeof(void), [v, bits],
+                        E.Assign(bits, E.Convert(t.Read(state), typeof(ulong))),
+                        E.Loop(E.Block(
+                            E.IfThen(E.Equal(bits, E.Constant(0UL)), E.Break(done)),
+                            E.Assign(v, E.Convert(E.Call(TzcntMethod, bits), typeof(long))),
+                            E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
+                            Iteration(v, E.Convert(bits, typeof(long)))), done));
+                    break;
+                }
+                case IlCount or IlRange:
+                    loop = E.Block(typeof(void), [v],
+                        E.Assign(v, t.Read(state)),
+                        E.Loop(E.Block(
+                            E.IfThen(domain is IlCount cd ? E.GreaterThanOrEqual(v, E.Constant(cd.First + cd.Count)) : E.GreaterThan(v, t.Read(state + 1)), E.Break(done)),
+                            Iteration(v, E.Increment(v)),
+                            E.PreIncrementAssign(v)), done));
+                    break;
+                default:
+                    throw new InvalidOperationException("domain");
+            }
+            return E.Block(typeof(void), loop, Run(k));
+        });
+        return domain switch
+        {
+            IlMask md => E.Block(typeof(void), Write(E.Constant(state), md.Mask), Run(next)),
+            IlCount cd => E.Block(typeof(void), Write(E.Constant(state), E.Constant(cd.First)), Run(next)),
+            IlRange rd => E.Block(typeof(void), Write(E.Constant(state), rd.Lo), Write(E.Constant(state + 1), rd.Hi), Run(next)),
+            _ => throw new InvalidOperationException("domain"),
+        };
+    }
+
+    private sealed class StepHolder
+    {
+        public Step Step = null!;
+    }
+
+    // ------------------------------------------------------------------ deterministic statements
+
+    private E Det(Stmt s)
+    {
+        switch (s)
+        {
+            case SAssignIr a: return Assign(a);
+            case SParallelIr p: return Parallel(p);
+            case SRequireIr r: return E.IfThen(E.Not(t.B(r.Cond)), E.Goto(_fail));
+            case SAssertIr a:
+                return E.IfThen(E.Not(t.B(a.Cond)), E.Block(
+                    E.Call(E.Property(M, nameof(Machine.Sink)), AssertMethod, M, E.Constant(a)),
+                    E.Goto(_fail)));
+            case SLetIr l: return TrailedBind(l.Local, l.Value);
+            case SAllocIr a: return Alloc(a);
+            case SIfIr f: return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, null), Gen(f.Else, 0, null));
+            case SForIr f: return For(f);
+            case SCallIr c: return E.Block(typeof(void), Binds(c), Gen(c.Proc.Body, 0, null));
+            case SSkipIr: return E.Empty();
+        }
+        throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
+    }
+
+    private E Binds(SCallIr c)
+    {
+        var parts = c.Proc.Params.Zip(c.Args).Select(p => TrailedBind(p.First, p.Second)).ToList();
+        parts.Add(E.Empty());
+        return E.Block(typeof(void), parts);
+    }
+
+    private E Write(E offset, E value) => E.Call(M, WriteMethod, offset, value);
+
+    private E TrailedBind(LocalVar local, Expr value)
+    {
+        int slot = t.Slot(local);
+        if (TypeOps.IsScalar(local.Type)) return Write(E.Constant(slot), t.S(value));
+        return CopyTrailed(t.C(value), E.Constant(slot), TypeOps.Width(local.Type));
+    }
+
+    private E CopyTrailed(E src, E dst, int width)
+    {
+        var s = E.Variable(typeof(int), "src");
+        var d = E.Variable(typeof(int), "dst");
+        var parts = new List<E> { E.Assign(s, src), E.Assign(d, dst) };
+        for (int i = 0; i < width; i++) parts.Add(Write(E.Add(d, E.Constant(i)), t.Read(E.Add(s, E.Constant(i)))));
+        parts.Add(E.Empty());
+        return E.Block(typeof(void), [s, d], parts);
+    }
+
+    private E Assign(SAssignIr a)
+    {
+        if (TypeOps.IsScalar(a.Target.Type))
+        {
+            var v = E.Variable(typeof(long), "value");
+            var value = t.S(a.Value);
+            return E.Block(typeof(void), [v], E.Assign(v, value), Write(IlExprCompiler.Offset(t.L(a.Target)), v));
+        }
+        return CopyTrailed(t.C(a.Value), IlExprCompiler.Offset(t.L(a.Target)), TypeOps.Width(a.Target.Type));
+    }
+
+    private E Parallel(SParallelIr p)
+    {
+        if (p.Assignments.Count == 1) return Assign(p.Assignments[0]);
+        var compute = new List<E>();
+        var writes = new List<E>();
+        var vars = new List<ParameterExpression>();
+        foreach (var a in p.Assignments)
+        {
+            int w = TypeOps.Width(a.Target.Type);
+            int tmp = t.Closures.Alloc(w);
+            compute.Add(TypeOps.IsScalar(a.Value.Type) ? E.Assign(t.Cell(tmp), t.S(a.Value)) : t.CopySlots(t.C(a.Value), E.Constant(tmp), w));
+            var at = E.Variable(typeof(int), "at");
+            vars.Add(at);
+            compute.Add(E.Assign(at, IlExprCompiler.Offset(t.L(a.Target))));
+            for (int j = 0; j < w; j++) writes.Add(Write(E.Add(at, E.Constant(j)), t.Read(tmp + j)));
+        }
+        compute.AddRange(writes);
+        compute.Add(E.Empty());
+        return E.Block(typeof(void), vars, compute);
+    }
+
+    /// Takes the lowest free object (see <see cref="StmtCompiler"/>); none free: the bound is
+    /// reported and the path ends.
+    private E Alloc(SAllocIr a)
+    {
+        int slot = t.Slot(a.Local);
+        E candidates = t.Domain(a.Domain) switch
+        {
+            IlMask md => md.Mask,
+            IlCount cd => E.Constant(cd.Count >= 64 ? -1L : (long)((1UL << (int)cd.Count) - 1)),
+            _ => throw new InvalidOperationException("alloc domain"),
+        };
+        var bits = E.Variable(typeof(ulong), "free");
+        var v = E.Variable(typeof(long), "obj");
+        var found = E.Label("allocated");
+        var exhausted = E.Block(
+            E.Call(E.Property(M, nameof(Machine.Sink)), ExhaustedMethod, M, E.Constant(a)),
+            E.Goto(_fail));
+        var take = E.Block(typeof(void), E.Call(M, PushMethod, E.Constant(a, typeof(Stmt)), v), E.Break(found));
+        return E.Block(typeof(void), [bits, v],
+            E.Assign(bits, E.Convert(candidates, typeof(ulong))),
+            E.Loop(E.Block(
+                E.IfThen(E.Equal(bits, E.Constant(0UL)), exhausted),
+                E.Assign(v, E.Convert(E.Call(TzcntMethod, bits), typeof(long))),
+                E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
+                Write(E.Constant(slot), v),
+                a.Pred is null ? take : E.IfThen(t.B(a.Pred), take)), found));
+    }
+
+    /// A loop with a deterministic body: a small fixed domain is unrolled with the variable
+    /// known in each copy.
+    private E For(SForIr f)
+    {
+        int slot = t.Slot(f.Local);
+        E Iteration(E v) => E.Block(typeof(void),
+            Write(E.Constant(slot), v),
+            f.Pred is null ? Gen(f.Body, 0, null) : E.IfThen(t.B(f.Pred), Gen(f.Body, 0, null)));
+        var domain = t.Domain(f.Domain);
+        if (domain is IlCount cd && cd.Count <= 8)
+        {
+            var parts = new List<E>();
+            for (long v = cd.First; v < cd.First + cd.Count; v++)
+            {
+                long value = v;
+                parts.Add(t.Knowing(f.Local, value, () => Iteration(E.Constant(value))));
+            }
+            parts.Add(E.Empty());
+            return E.Block(typeof(void), parts);
+        }
+        return t.ForEach(domain, Iteration);
+    }
+}
