@@ -22,7 +22,8 @@ internal sealed class Canonicalizer
     private readonly StateLayout _layout;
     private readonly int _pools;
     private readonly int[] _size;
-    private readonly ulong[][] _color, _next;
+    private readonly ulong[][] _color, _next, _fixed;
+    private readonly int _objects;
     private readonly bool[][] _touched, _blank;
     private readonly bool[] _slotBlank;
     private readonly int[][] _order, _perm;
@@ -41,6 +42,8 @@ internal sealed class Canonicalizer
         _size = s.Pools.Select(p => p.Size).ToArray();
         _color = _size.Select(n => new ulong[n]).ToArray();
         _next = _size.Select(n => new ulong[n]).ToArray();
+        _fixed = _size.Select(n => new ulong[n]).ToArray();
+        _objects = _size.Sum();
         _touched = _size.Select(n => new bool[n]).ToArray();
         _blank = _size.Select(n => new bool[n]).ToArray();
         _slotBlank = new bool[layout.Slots];
@@ -106,15 +109,24 @@ internal sealed class Canonicalizer
         var keyIndex = s.KeyIndex;
         var keyPos = s.KeyPosHash;
         var keyRel = s.KeyRelHash;
-        for (int round = 0; round < 4; round++)
+        // What the fixed slots tell their objects, summed once (the rounds add it unchanged).
+        for (int p = 0; p < _pools; p++) Array.Clear(_fixed[p]);
+        foreach (int i in s.Fixed)
+        {
+            if (_slotBlank[i]) continue;
+            int k = s.KeyStart[i];
+            _fixed[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
+        }
+        var varying = s.Varying;
+        for (int round = 0; round < 4 && classes < _objects; round++)
         {
             // One multiply-xorshift mix per term: the colours only need to separate what they
             // can; a rare accidental tie only makes Enumerate try more orders, it never changes
             // the canonical form's invariance (colours are computed the same way for every
             // member of an orbit).
             for (int p = 0; p < _pools; p++)
-                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? 0x5851F42D4C957F2DUL : 0x14057B7EF767814FUL));
-            for (int i = 0; i < s.Slots; i++)
+                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? 0x5851F42D4C957F2DUL : 0x14057B7EF767814FUL)) + _fixed[p][o];
+            foreach (int i in varying)
             {
                 if (_slotBlank[i]) continue;
                 long v = slots[i];
@@ -143,7 +155,8 @@ internal sealed class Canonicalizer
                         _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(s.SetHash[i] + keys);
             }
             for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
-            // Refinement only splits classes; once a round splits none, later rounds cannot either.
+            // Refinement only splits classes; once a round splits none, later rounds cannot
+            // either (nor once every object has a colour of its own: the loop condition).
             int now = Classes();
             if (now == classes) break;
             classes = now;

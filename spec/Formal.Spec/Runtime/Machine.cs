@@ -48,15 +48,22 @@ public sealed class Machine
     /// The writes since the trail was last emptied, as (offset, old value) pairs.
     internal ReadOnlySpan<long> TrailEntries => _trail.AsSpan(0, _top);
 
+    // Inlined into compiled actions (every assignment is one); the rare growth stays out of line.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Write(int offset, long value)
     {
         long old = M[offset];
         if (old == value) return;
-        if (_top + 2 > _trail.Length) Array.Resize(ref _trail, _trail.Length * 2);
-        _trail[_top++] = offset;
-        _trail[_top++] = old;
+        int top = _top;
+        if (top + 2 > _trail.Length) GrowTrail();
+        _trail[top] = offset;
+        _trail[top + 1] = old;
+        _top = top + 2;
         M[offset] = value;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void GrowTrail() => Array.Resize(ref _trail, _trail.Length * 2);
 
     public void Undo(int mark)
     {

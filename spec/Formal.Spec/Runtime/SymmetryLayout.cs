@@ -92,6 +92,10 @@ internal sealed class SymmetryLayout
             RefHash[s] = Mix.Hash(RelHash[s] ^ 0xABCDEFUL);
             SetHash[s] = Mix.Hash(RelHash[s] ^ 0xFEDCBAUL);
         }
+        // A slot keyed by one object and referring to none tells that object the same thing in
+        // every round of colour refinement; only the others need revisiting.
+        Fixed = Enumerable.Range(0, Slots).Where(i => Kind[i] == NoRef && KeyCount[i] == 1).ToArray();
+        Varying = Enumerable.Range(0, Slots).Where(i => Kind[i] != NoRef || KeyCount[i] > 1).ToArray();
         KeyPosHash = new ulong[KeyPool.Length];
         KeyRelHash = new ulong[KeyPool.Length];
         for (int s = 0; s < Slots; s++)
@@ -110,6 +114,10 @@ internal sealed class SymmetryLayout
     }
 
     public PoolTy[] Pools { get; }
+    /// Slots keyed by exactly one object that refer to no object (most record fields).
+    public int[] Fixed { get; }
+    /// Slots that refer to objects or are keyed by several (the rest carry no object information).
+    public int[] Varying { get; }
     public int Slots { get; }
     public int[] KeyStart { get; }
     public int[] KeyCount { get; }

@@ -87,7 +87,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 E.Assign(top, E.Property(M, nameof(Machine.ChoiceTop))),
                 body(),
                 E.Label(_fail),
-                E.Call(M, TruncateMethod, top));
+                Truncate(top));
             return E.Lambda<Step>(t.WithMem(inner), M).Compile();
         }
         finally { _fail = saved; }
@@ -109,10 +109,18 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 body(),
                 E.Label(_fail),
                 E.Call(M, UndoMethod, mark),
-                E.Call(M, TruncateMethod, top));
+                Truncate(top));
         }
         finally { _fail = saved; }
     }
+
+    // Choices are recorded only while a trace is rebuilt: the calls (and the loads of the
+    // statement constants) are skipped otherwise.
+    private E Recording => E.Property(M, nameof(Machine.RecordChoices));
+
+    private E Truncate(ParameterExpression top) => E.IfThen(Recording, E.Call(M, TruncateMethod, top));
+
+    private E Push(Stmt node, E value) => E.IfThen(Recording, E.Call(M, PushMethod, E.Constant(node, typeof(Stmt)), value));
 
     // ------------------------------------------------------------------ sequences
 
@@ -198,7 +206,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 var domain = t.Domain(c.Domain);
                 return t.ForEach(domain, v => Alternative(() =>
                 {
-                    var take = E.Block(typeof(void), E.Call(M, PushMethod, E.Constant(c, typeof(Stmt)), v), Run(rest));
+                    var take = E.Block(typeof(void), Push(c, v), Run(rest));
                     return E.Block(typeof(void),
                         E.Call(M, WriteMethod, E.Constant(slot), v),
                         c.Pred is null ? take : E.IfThen(t.B(c.Pred), take));
@@ -212,7 +220,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 {
                     int branch = j;
                     parts.Add(Alternative(() => E.Block(typeof(void),
-                        E.Call(M, PushMethod, E.Constant(e, typeof(Stmt)), E.Constant((long)branch)),
+                        Push(e, E.Constant((long)branch)),
                         Gen(e.Branches[branch], 0, k))));
                 }
                 return Seq(parts);
@@ -393,7 +401,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         var exhausted = E.Block(
             E.Call(E.Property(M, nameof(Machine.Sink)), ExhaustedMethod, M, E.Constant(a)),
             E.Goto(_fail));
-        var take = E.Block(typeof(void), E.Call(M, PushMethod, E.Constant(a, typeof(Stmt)), v), E.Break(found));
+        var take = E.Block(typeof(void), Push(a, v), E.Break(found));
         return E.Block(typeof(void), [bits, v],
             E.Assign(bits, E.Convert(candidates, typeof(ulong))),
             E.Loop(E.Block(
