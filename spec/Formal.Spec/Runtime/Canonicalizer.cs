@@ -23,7 +23,6 @@ internal sealed class Canonicalizer
     private readonly int _pools;
     private readonly int[] _size;
     private readonly ulong[][] _color, _next, _fixed;
-    private readonly int _objects;
     private readonly bool[][] _touched, _blank;
     private readonly bool[] _slotBlank;
     private readonly int[][] _order, _perm;
@@ -43,7 +42,6 @@ internal sealed class Canonicalizer
         _color = _size.Select(n => new ulong[n]).ToArray();
         _next = _size.Select(n => new ulong[n]).ToArray();
         _fixed = _size.Select(n => new ulong[n]).ToArray();
-        _objects = _size.Sum();
         _touched = _size.Select(n => new bool[n]).ToArray();
         _blank = _size.Select(n => new bool[n]).ToArray();
         _slotBlank = new bool[layout.Slots];
@@ -104,7 +102,7 @@ internal sealed class Canonicalizer
         }
         for (int p = 0; p < _pools; p++)
             for (int o = 0; o < _size[p]; o++) _touched[p][o] |= !_blank[p][o];
-        int classes = Classes();
+        int classes = Classes(out bool ties);
         var keyPool = s.KeyPool;
         var keyIndex = s.KeyIndex;
         var keyPos = s.KeyPosHash;
@@ -118,7 +116,7 @@ internal sealed class Canonicalizer
             _fixed[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
         }
         var varying = s.Varying;
-        for (int round = 0; round < 4 && classes < _objects; round++)
+        for (int round = 0; round < 4 && ties; round++)
         {
             // One multiply-xorshift mix per term: the colours only need to separate what they
             // can; a rare accidental tie only makes Enumerate try more orders, it never changes
@@ -156,24 +154,33 @@ internal sealed class Canonicalizer
             }
             for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
             // Refinement only splits classes; once a round splits none, later rounds cannot
-            // either (nor once every object has a colour of its own: the loop condition).
-            int now = Classes();
+            // either. Nor is there anything to split once no touched object shares its colour
+            // (the loop condition): untouched ones are interchangeable and never tried.
+            int now = Classes(out ties);
             if (now == classes) break;
             classes = now;
         }
     }
 
-    /// The number of distinct colours, summed over pools (small pools: quadratic is fine).
-    private int Classes()
+    /// The number of distinct colours, summed over pools, and whether a touched object shares
+    /// its colour (small pools: quadratic is fine).
+    private int Classes(out bool ties)
     {
         int total = 0;
+        ties = false;
         for (int p = 0; p < _pools; p++)
         {
             var c = _color[p];
+            var touched = _touched[p];
             for (int i = 0; i < c.Length; i++)
             {
                 bool seen = false;
-                for (int j = 0; j < i && !seen; j++) seen = c[j] == c[i];
+                for (int j = 0; j < i; j++)
+                    if (c[j] == c[i])
+                    {
+                        seen = true;
+                        ties |= touched[i] | touched[j];
+                    }
                 if (!seen) total++;
             }
         }

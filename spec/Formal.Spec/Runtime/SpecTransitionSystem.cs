@@ -15,12 +15,17 @@ public sealed class SpecTransitionSystem : ITransitionSystem
         Ir = ir;
         Compiled = CompiledSpec.Compile(ir, evaluator ?? CompiledSpec.DefaultEvaluator);
         SymmetricPools = (symmetry ?? ir.Symmetry) ? ir.Pools.Where(p => p.Symmetric).ToList() : [];
-        if (SymmetricPools.Count > 0) Symmetry = new SymmetryLayout(ir.Vars, SymmetricPools);
+        if (SymmetricPools.Count > 0)
+        {
+            Symmetry = new SymmetryLayout(ir.Vars, SymmetricPools);
+            Cache = new CanonicalCache();
+        }
     }
 
     /// The pools whose objects are treated as interchangeable (empty: no reduction).
     public IReadOnlyList<PoolTy> SymmetricPools { get; }
     internal SymmetryLayout? Symmetry { get; }
+    internal CanonicalCache? Cache { get; }
 
     public SpecIr Ir { get; }
     public CompiledSpec Compiled { get; }
@@ -76,20 +81,10 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private readonly Machine _m;
     private readonly ulong[] _packed, _canonical, _current;
     private readonly Canonicalizer? _canon;
+    private readonly CanonicalCache? _cache;
     // The parent's (canonical) fingerprint, once computed: stutters and successors that write
     // the state back as it was share it.
     private ulong _parentFingerprint;
-    // Canonical fingerprints of recently generated states, by the fingerprint of the state
-    // itself: the same successor is generated again and again, canonicalizing it once suffices.
-    // The cache starts small (replays and shrinking make many short-lived generators) and
-    // doubles whenever it has missed as often as it has entries, up to 2^21 (32 MiB). On
-    // anon_vma's default configuration (one worker) that leaves 1.0 million canonicalizations
-    // for 5.8 million successors that are not stutters; growing only after four times as many
-    // misses, up to 2^20, left 1.3 million and took 10% longer.
-    private const int MinCacheBits = 14, MaxCacheBits = 21;
-    private int _cacheBits = MinCacheBits;
-    private long _cacheMisses;
-    private ulong[] _cacheKey = new ulong[1 << MinCacheBits], _cacheValue = new ulong[1 << MinCacheBits];
     private IStateVisitor _visitor = null!;
 
     public SpecGenerator(SpecTransitionSystem ts)
@@ -102,6 +97,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _canonical = new ulong[_spec.Layout.Words];
         _current = new ulong[_spec.Layout.Words];
         if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
+        _cache = ts.Cache;
     }
 
     /// States whose canonical form was approximated (too many equal-coloured objects).
@@ -214,20 +210,10 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         bool self = _packed.AsSpan().SequenceEqual(_current);
         if (self && _parentFingerprint != 0) return _parentFingerprint;
         ulong fp = Fingerprint.Of(_packed);
-        int slot = (int)(fp >> (64 - _cacheBits));
-        if (_cacheKey[slot] == fp) return _cacheValue[slot];
-        if (++_cacheMisses > (1L << _cacheBits) && _cacheBits < MaxCacheBits)
-        {
-            _cacheBits++;
-            _cacheMisses = 0;
-            _cacheKey = new ulong[1 << _cacheBits];
-            _cacheValue = new ulong[1 << _cacheBits];
-            slot = (int)(fp >> (64 - _cacheBits));
-        }
+        if (_cache!.TryGet(fp, out ulong canonical)) return canonical;
         _canon!.Canonicalize(work, _canonical);
-        ulong canonical = Fingerprint.Of(_canonical);
-        _cacheKey[slot] = fp;
-        _cacheValue[slot] = canonical;
+        canonical = Fingerprint.Of(_canonical);
+        _cache.Add(fp, canonical);
         if (self) _parentFingerprint = canonical;
         return canonical;
     }
