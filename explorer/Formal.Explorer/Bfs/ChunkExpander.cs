@@ -64,6 +64,13 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
         if (_pending.Count == Batch) Flush();
     }
 
+    // The parent is in the seen set: a stutter is only counted (no copy, no lookup).
+    public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
+    {
+        _out.Generated++;
+        _ordinal++;
+    }
+
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span) => _out.Event = true;
 
     public void OnBoundReached(IStateGenerator g, string pool) =>

@@ -96,6 +96,19 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
     }
 
 
+    // The parent is in the seen set: a stutter is only counted, unless an observer (the state
+    // graph) wants every transition.
+    public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
+    {
+        if (observer is not null || st.Violation is not null || Stop is not null)
+        {
+            OnState(g, packed, fingerprint);
+            return;
+        }
+        st.Generated++;
+        _successorOrdinal++;
+    }
+
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span)
     {
         if (st.Violation is not null) return;

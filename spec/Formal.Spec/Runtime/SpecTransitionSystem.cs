@@ -178,7 +178,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
             if (k == trail.Length)
             {
                 // Nothing in the state was written (a stutter such as `read`): the parent itself.
-                _visitor.OnState(this, _current, ParentFingerprint());
+                _visitor.OnStutter(this, _current, ParentFingerprint());
                 return;
             }
             _current.CopyTo(_packed.AsSpan());

@@ -24,6 +24,11 @@ public sealed record InvariantFailure(string Invariant, int Conjunct, string Con
 public interface IStateVisitor
 {
     void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint);
+
+    /// A successor that is the state being expanded itself (an action that wrote nothing). An
+    /// engine that has stored that state may only count it.
+    void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnState(g, packed, fingerprint);
+
     void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
     void OnBoundReached(IStateGenerator g, string pool);
 }

@@ -280,10 +280,11 @@ internal sealed class IlExprCompiler
                 var l = E.Variable(typeof(long), "l");
                 var d = E.Variable(typeof(long), "d");
                 string what = b.Op == BinOp.Div ? "division by zero" : "modulo by zero";
+                // The divisor first, as the closures evaluate it (the first error wins).
                 return E.Block(typeof(long), [l, d],
-                    E.Assign(l, S(b.Left)),
                     E.Assign(d, S(b.Right)),
                     E.IfThen(E.Equal(d, E.Constant(0L)), Throw(b.Span, what, d)),
+                    E.Assign(l, S(b.Left)),
                     E.Call(b.Op == BinOp.Div ? FloorDivMethod : FloorModMethod, l, d));
             }
         }
