@@ -137,14 +137,25 @@ internal sealed class Canonicalizer
                     SymmetryLayout.SetRef => SetColor(vp, (ulong)v),
                     _ => (ulong)v,
                 };
-                int ks = s.KeyStart[i], kc = s.KeyCount[i];
+                int ks = s.KeyStart[i], owner = s.OwnerPool[i];
                 ulong keys = 0;
-                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
                 ulong valueMix = value * 0x9E3779B97F4A7C15UL;
-                for (int k = ks; k < ks + kc; k++)
+                if (owner >= 0)
                 {
-                    ulong others = kc == 1 ? 0 : keys - Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
-                    _next[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
+                    // One key (the common case): the general loop below with no other keys.
+                    int oi = s.OwnerIndex[i];
+                    keys = Mix.Hash(_color[owner][oi] + keyPos[ks]);
+                    _next[owner][oi] += Mix.Hash(keyRel[ks] + valueMix);
+                }
+                else if (owner == -2)
+                {
+                    int kc = s.KeyCount[i];
+                    for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                    for (int k = ks; k < ks + kc; k++)
+                    {
+                        ulong others = keys - Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                        _next[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
+                    }
                 }
                 if (kind == SymmetryLayout.Ref || (kind == SymmetryLayout.OptRef && v != TypeOps.NoneValue))
                     _next[vp][v] += Mix.Hash(s.RefHash[i] + keys);

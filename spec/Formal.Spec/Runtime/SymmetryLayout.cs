@@ -92,6 +92,17 @@ internal sealed class SymmetryLayout
             RefHash[s] = Mix.Hash(RelHash[s] ^ 0xABCDEFUL);
             SetHash[s] = Mix.Hash(RelHash[s] ^ 0xFEDCBAUL);
         }
+        // Most slots are keyed by exactly one object (a field of vma[v]): their key, unpacked.
+        OwnerPool = new int[Slots];
+        OwnerIndex = new int[Slots];
+        OwnerStride = new int[Slots];
+        for (int i = 0; i < Slots; i++)
+        {
+            OwnerPool[i] = KeyCount[i] == 1 ? KeyPool[KeyStart[i]] : KeyCount[i] == 0 ? -1 : -2;
+            if (KeyCount[i] != 1) continue;
+            OwnerIndex[i] = KeyIndex[KeyStart[i]];
+            OwnerStride[i] = KeyStride[KeyStart[i]];
+        }
         // A slot keyed by one object and referring to none tells that object the same thing in
         // every round of colour refinement; only the others need revisiting.
         Fixed = Enumerable.Range(0, Slots).Where(i => Kind[i] == NoRef && KeyCount[i] == 1).ToArray();
@@ -114,6 +125,10 @@ internal sealed class SymmetryLayout
     }
 
     public PoolTy[] Pools { get; }
+    /// Per slot: the pool of its only key (-1: no key, -2: several), and that key's index and stride.
+    public int[] OwnerPool { get; }
+    public int[] OwnerIndex { get; }
+    public int[] OwnerStride { get; }
     /// Slots keyed by exactly one object that refer to no object (most record fields).
     public int[] Fixed { get; }
     /// Slots that refer to objects or are keyed by several (the rest carry no object information).
@@ -141,14 +156,27 @@ internal sealed class SymmetryLayout
     public void Blank(ReadOnlySpan<long> slots, long[] defaults, bool[][] blank, bool[] slotBlank)
     {
         foreach (var b in blank) Array.Fill(b, true);
-        for (int i = 0; i < Slots; i++)
-            if (slots[i] != defaults[i])
-                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) blank[KeyPool[k]][KeyIndex[k]] = false;
+        var ownerPool = OwnerPool;
+        var ownerIndex = OwnerIndex;
         for (int i = 0; i < Slots; i++)
         {
-            bool ignored = false;
-            for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) ignored |= blank[KeyPool[k]][KeyIndex[k]];
-            slotBlank[i] = ignored;
+            if (slots[i] == defaults[i]) continue;
+            int p = ownerPool[i];
+            if (p >= 0) blank[p][ownerIndex[i]] = false;
+            else if (p == -2)
+                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) blank[KeyPool[k]][KeyIndex[k]] = false;
+        }
+        for (int i = 0; i < Slots; i++)
+        {
+            int p = ownerPool[i];
+            if (p >= 0) slotBlank[i] = blank[p][ownerIndex[i]];
+            else if (p == -1) slotBlank[i] = false;
+            else
+            {
+                bool ignored = false;
+                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) ignored |= blank[KeyPool[k]][KeyIndex[k]];
+                slotBlank[i] = ignored;
+            }
         }
     }
 
@@ -159,12 +187,18 @@ internal sealed class SymmetryLayout
         for (int i = 0; i < Slots; i++)
         {
             long v = slots[i];
-            int pos = i;
-            for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++)
+            int pos = i, owner = OwnerPool[i];
+            if (owner >= 0)
             {
-                int idx = KeyIndex[k];
-                pos += (perm[KeyPool[k]][idx] - idx) * KeyStride[k];
+                int idx = OwnerIndex[i];
+                pos += (perm[owner][idx] - idx) * OwnerStride[i];
             }
+            else if (owner == -2)
+                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++)
+                {
+                    int idx = KeyIndex[k];
+                    pos += (perm[KeyPool[k]][idx] - idx) * KeyStride[k];
+                }
             if (slotBlank[i]) v = defaults[i];
             else switch (Kind[i])
             {
