@@ -46,13 +46,41 @@ public sealed class CompiledSpec
     {
         var spec = new CompiledSpec(ir) { Evaluator = evaluator };
         var x = new ExprCompiler(spec);
-        var st = new StmtCompiler(x);
         spec._exprs = x;
-        if (evaluator == Evaluator.Il) return CompileIl(spec, ir, x);
+        Func<Expr, SFn> scalar;
+        if (evaluator == Evaluator.Il)
+        {
+            var t = new Il.IlExprCompiler(x, spec);
+            var il = new Il.IlStmtCompiler(t);
+            spec.InitStep = il.Block(ir.Init);
+            spec.Actions = ir.Actions.Select(a =>
+            {
+                var slots = a.Params.Select(x.Slot).ToArray();
+                return new ActionPlan(a, slots, il.Action(a, slots, GuardLevels.Of(a), a.Params.Select(FirstValue).ToArray()));
+            }).ToArray();
+            scalar = t.Lambda;
+        }
+        else
+        {
+            CompileClosures(spec, ir, x);
+            scalar = x.S;
+        }
+        foreach (var a in ir.Actions) spec.ActionIndex.TryAdd(a.Name, a.Index);
+
+        var explainer = new Explainer(x);
+        spec.Invariants = ir.AllInvariants.Select(inv => new InvariantPlan(inv,
+            inv.Conjuncts.Select(c => scalar(c.Expr)).ToArray(),
+            inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
+        spec.Queries = ir.Queries.Select(q => scalar(q.Conjuncts[0].Expr)).ToArray();
+        spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
+        return spec;
+    }
+
+    private static void CompileClosures(CompiledSpec spec, SpecIr ir, ExprCompiler x)
+    {
+        var st = new StmtCompiler(x);
         Step emit = m => m.Sink.OnSuccessor(m);
-
         spec.InitStep = st.Block(ir.Init, emit);
-
         var actions = new List<ActionPlan>();
         foreach (var a in ir.Actions)
         {
@@ -68,35 +96,6 @@ public sealed class CompiledSpec
             actions.Add(new ActionPlan(a, slots, run));
         }
         spec.Actions = actions.ToArray();
-        foreach (var a in ir.Actions) spec.ActionIndex.TryAdd(a.Name, a.Index);
-
-        var explainer = new Explainer(x);
-        spec.Invariants = ir.AllInvariants.Select(inv => new InvariantPlan(inv,
-            inv.Conjuncts.Select(c => x.S(c.Expr)).ToArray(),
-            inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
-        spec.Queries = ir.Queries.Select(q => x.S(q.Conjuncts[0].Expr)).ToArray();
-        spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
-        return spec;
-    }
-
-    private static CompiledSpec CompileIl(CompiledSpec spec, SpecIr ir, ExprCompiler x)
-    {
-        var t = new Il.IlExprCompiler(x, spec);
-        var il = new Il.IlStmtCompiler(t);
-        spec.InitStep = il.Block(ir.Init);
-        spec.Actions = ir.Actions.Select(a =>
-        {
-            var slots = a.Params.Select(x.Slot).ToArray();
-            return new ActionPlan(a, slots, il.Action(a, slots, GuardLevels.Of(a), a.Params.Select(FirstValue).ToArray()));
-        }).ToArray();
-        foreach (var a in ir.Actions) spec.ActionIndex.TryAdd(a.Name, a.Index);
-        var explainer = new Explainer(x);
-        spec.Invariants = ir.AllInvariants.Select(inv => new InvariantPlan(inv,
-            inv.Conjuncts.Select(c => t.Lambda(c.Expr)).ToArray(),
-            inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
-        spec.Queries = ir.Queries.Select(q => t.Lambda(q.Conjuncts[0].Expr)).ToArray();
-        spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
-        return spec;
     }
 
     /// Runs the inner step once per parameter value; undoes the inner step's writes after each.
