@@ -30,15 +30,19 @@ internal sealed class CanonicalCache
     public void Add(ulong fp, ulong canonical)
     {
         var t = Volatile.Read(ref _table);
-        if (Interlocked.Increment(ref _misses) > t.Length / 2 && t.Length < (2 << MaxBits))
-        {
-            var bigger = new ulong[t.Length * 2];
-            if (Interlocked.CompareExchange(ref _table, bigger, t) == t) Interlocked.Exchange(ref _misses, 0);
-            t = Volatile.Read(ref _table);
-        }
         int i = Index(fp, t);
         Volatile.Write(ref t[i], fp ^ canonical);
         Volatile.Write(ref t[i + 1], canonical);
+    }
+
+    /// Reports misses in batches (a shared counter bumped on every miss would bounce its cache
+    /// line between the workers); the table doubles when they reach its number of entries.
+    public void Missed(int count)
+    {
+        var t = Volatile.Read(ref _table);
+        if (Interlocked.Add(ref _misses, count) > t.Length / 2 && t.Length < (2 << MaxBits)
+            && Interlocked.CompareExchange(ref _table, new ulong[t.Length * 2], t) == t)
+            Interlocked.Exchange(ref _misses, 0);
     }
 
     // The top bits pick the entry (the low ones pick the seen set's bucket).

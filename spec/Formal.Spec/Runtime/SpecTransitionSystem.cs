@@ -82,6 +82,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private readonly ulong[] _packed, _canonical, _current;
     private readonly Canonicalizer? _canon;
     private readonly CanonicalCache? _cache;
+    private const int MissBatch = 256;
+    private int _misses;
     // The parent's (canonical) fingerprint, once computed: stutters and successors that write
     // the state back as it was share it.
     private ulong _parentFingerprint;
@@ -214,6 +216,11 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _canon!.Canonicalize(work, _canonical);
         canonical = Fingerprint.Of(_canonical);
         _cache.Add(fp, canonical);
+        if (++_misses == MissBatch)
+        {
+            _cache.Missed(MissBatch);
+            _misses = 0;
+        }
         if (self) _parentFingerprint = canonical;
         return canonical;
     }
