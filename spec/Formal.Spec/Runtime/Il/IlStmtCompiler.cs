@@ -21,6 +21,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private const int InlineRestLimit = 6;
 
     private LabelTarget _fail = null!;
+    private string _name = "";
+    private int _parts;
     private readonly Dictionary<Stmt, bool> _det = new(ReferenceEqualityComparer.Instance);
 
     private ParameterExpression M => t.Mach;
@@ -44,13 +46,19 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     // ------------------------------------------------------------------ entry points
 
     /// A statement list followed by the successor, as one delegate (init).
-    public Step Block(IReadOnlyList<Stmt> stmts) => Lambda(() => Gen(stmts, 0, EmitK.Instance));
+    public Step Block(IReadOnlyList<Stmt> stmts)
+    {
+        _name = "init";
+        return Lambda(() => Gen(stmts, 0, EmitK.Instance));
+    }
 
     /// An action: a loop per parameter, each guard at the level of the deepest parameter it
     /// mentions (see <see cref="GuardLevels"/>), then the rest of the body.
     public Step Action(ActionIr a, int[] slots, int[] levels, long[] firsts)
     {
         var body = a.Body.Skip(levels.Length).ToList();
+        _name = a.Name;
+        _parts = 0;
         E Guards(int level, E inner)
         {
             var parts = new List<E>();
@@ -76,7 +84,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
 
     /// A compiled delegate: a path that fails returns; choices it recorded are dropped on
     /// return, so that a caller's recorded choices stay as they were.
-    private Step Lambda(Func<E> body)
+    private Step Lambda(Func<E> body, string? part = null)
     {
         var saved = _fail;
         _fail = E.Label("fail");
@@ -88,7 +96,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 body(),
                 E.Label(_fail),
                 Truncate(top));
-            return E.Lambda<Step>(t.WithMem(inner), M).Compile();
+            // Named after the action (and the part of it), so that profiles can tell them apart.
+            return E.Lambda<Step>(t.WithMem(inner), part is null ? _name : $"{_name}_{part}{++_parts}", [M]).Compile();
         }
         finally { _fail = saved; }
     }
@@ -161,7 +170,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         if (k is null) throw new InvalidOperationException("a choice inside a deterministic block");
         if (k is not SeqK || Size(k) <= InlineRestLimit) return k;
         if (!t.NothingKnown) throw new InvalidOperationException("a continuation compiled apart under a known local");
-        return new StepK(Lambda(() => Run(k)));
+        return new StepK(Lambda(() => Run(k), "rest"));
     }
 
     private int Size(Cont? k) => k switch
@@ -248,7 +257,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         var k = Shared(rest);
         var holder = new StepHolder();
         var next = new StepK(m => holder.Step(m));
-        holder.Step = Lambda(() =>
+        holder.Step = Lambda(part: "loop", body: () =>
         {
             // The body's paths end in the next iteration; then this one is done.
             E Iteration(E v, E resume)
