@@ -97,10 +97,28 @@ public class EvaluatorAgreementTests
         Agree(ir, 20_000);
     }
 
-    private static void Agree(SpecIr ir, int limit)
+    /// The check itself can fail: the closures run a spec whose guard differs by one operator.
+    [Fact]
+    public void A_difference_is_noticed()
+    {
+        const string Spec = """
+            spec: t
+            variables: { x: 0..20 }
+            init: { x: 0 }
+            actions:
+              inc: { guard: ["x GUARD 15"], do: ["x := x + 1"] }
+              reset: { guard: ["x > 12"], do: ["x := 0"] }
+            """;
+        var same = SpecHarness.Load(Spec.Replace("GUARD", "<"));
+        Agree(same, 100);
+        var other = SpecHarness.Load(Spec.Replace("GUARD", "<="));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Agree(same, 100, other));
+    }
+
+    private static void Agree(SpecIr ir, int limit, SpecIr? closuresIr = null)
     {
         var il = new SpecTransitionSystem(ir, evaluator: Evaluator.Il);
-        var closures = new SpecTransitionSystem(ir, evaluator: Evaluator.Closures);
+        var closures = new SpecTransitionSystem(closuresIr ?? ir, evaluator: Evaluator.Closures);
         Assert.Equal(Evaluator.Il, il.Compiled.Evaluator);
         Assert.Equal(Evaluator.Closures, closures.Compiled.Evaluator);
         var a = il.NewGenerator();

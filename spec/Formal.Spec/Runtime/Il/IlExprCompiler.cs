@@ -100,7 +100,8 @@ internal sealed class IlExprCompiler
     private static readonly MethodInfo SlotsEqualMethod = typeof(IlExprCompiler).GetMethod(nameof(SlotsEqual), BindingFlags.Static | BindingFlags.NonPublic)!;
 
     /// A run-time error at a source span, with a message built from the offending value.
-    private static EvalError Fail(SourceSpan span, string format, long value) => new(span, string.Format(format, value));
+    private static EvalError Fail(SourceSpan span, string format, long value) =>
+        new(span, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, value));
 
     private static bool SlotsEqual(long[] mem, int a, int b, int width) => mem.AsSpan(a, width).SequenceEqual(mem.AsSpan(b, width));
 
