@@ -141,6 +141,7 @@ public sealed class StateLayout
     }
 
     /// Re-encodes one slot inside already packed words (the other slots' bits stay).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void PackSlot(int i, long v, Span<ulong> words)
     {
         int w = Bits[i];

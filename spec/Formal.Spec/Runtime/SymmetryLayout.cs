@@ -221,6 +221,7 @@ internal sealed class SymmetryLayout
 /// 64-bit mixing for colour refinement (deterministic; never GetHashCode).
 internal static class Mix
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong Hash(ulong x)
     {
         x ^= x >> 30;
