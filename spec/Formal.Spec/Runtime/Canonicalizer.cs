@@ -112,8 +112,7 @@ internal sealed class Canonicalizer
         foreach (int i in s.Fixed)
         {
             if (_slotBlank[i]) continue;
-            int k = s.KeyStart[i];
-            _fixed[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
+            _fixed[s.OwnerPool[i]][s.OwnerIndex[i]] += Mix.Hash(keyRel[s.KeyStart[i]] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
         }
         var varying = s.Varying;
         for (int round = 0; round < 4 && ties; round++)

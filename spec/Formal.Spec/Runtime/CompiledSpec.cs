@@ -35,7 +35,7 @@ public sealed class CompiledSpec
     /// How actions, invariants and queries run: compiled to IL (the default), or as the
     /// closure trees of <see cref="ExprCompiler"/> and <see cref="StmtCompiler"/>, which the IL
     /// falls back on for rare forms and which tests compare it against.
-    public static Evaluator DefaultEvaluator { get; set; } =
+    public static Evaluator DefaultEvaluator { get; } =
         Environment.GetEnvironmentVariable("FORMAL_EVALUATOR") == "closures" ? Evaluator.Closures : Evaluator.Il;
 
     public Evaluator Evaluator { get; private init; }

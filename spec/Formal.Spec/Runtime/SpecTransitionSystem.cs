@@ -199,21 +199,25 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _visitor.OnState(this, _packed, CanonicalFingerprint(work));
     }
 
+    // The parent is the pre-state region of the machine (unpacked) and _current (packed).
     private ulong ParentFingerprint()
     {
-        if (_parentFingerprint != 0) return _parentFingerprint;
-        if (_canon is null) return _parentFingerprint = Fingerprint.Of(_current);
-        _current.CopyTo(_packed.AsSpan());
-        return CanonicalFingerprint(_m.M.AsSpan(0, _spec.Layout.Slots));
+        if (_parentFingerprint == 0)
+        {
+            ulong fp = Fingerprint.Of(_current);
+            _parentFingerprint = _canon is null ? fp : Canonical(fp, _m.M.AsSpan(0, _spec.Layout.Slots));
+        }
+        return _parentFingerprint;
     }
 
-    private ulong CanonicalFingerprint(ReadOnlySpan<long> work)
+    private ulong CanonicalFingerprint(ReadOnlySpan<long> work) =>
+        _packed.AsSpan().SequenceEqual(_current) ? ParentFingerprint() : Canonical(Fingerprint.Of(_packed), work);
+
+    /// The canonical fingerprint of a state given its own fingerprint and its unpacked slots.
+    private ulong Canonical(ulong fp, ReadOnlySpan<long> slots)
     {
-        bool self = _packed.AsSpan().SequenceEqual(_current);
-        if (self && _parentFingerprint != 0) return _parentFingerprint;
-        ulong fp = Fingerprint.Of(_packed);
         if (_cache!.TryGet(fp, out ulong canonical)) return canonical;
-        _canon!.Canonicalize(work, _canonical);
+        _canon!.Canonicalize(slots, _canonical);
         canonical = Fingerprint.Of(_canonical);
         _cache.Add(fp, canonical);
         if (++_misses == MissBatch)
@@ -221,7 +225,6 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
             _cache.Missed(MissBatch);
             _misses = 0;
         }
-        if (self) _parentFingerprint = canonical;
         return canonical;
     }
 

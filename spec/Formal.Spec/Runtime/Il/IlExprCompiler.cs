@@ -75,15 +75,6 @@ internal sealed class IlExprCompiler
         }
     }
 
-    /// Compiles with a local unknown again (its binder is being compiled as a loop).
-    private T Forgetting<T>(LocalVar local, Func<T> compile)
-    {
-        if (!_known.TryGetValue(local.Id, out long before)) return compile();
-        _known.Remove(local.Id);
-        try { return compile(); }
-        finally { _known[local.Id] = before; }
-    }
-
     private T InOld<T>(Func<T> compile)
     {
         bool saved = _old;
@@ -211,33 +202,16 @@ internal sealed class IlExprCompiler
             case EIf f: return E.Condition(B(f.Cond), S(f.Then), S(f.Else));
             case ELet l: return E.Block(BindLocal(l.Local, l.Value), S(l.Body));
             case EQuant q: return Bool(Quant(q));
-            case ESetLit sl when sl.Items.All(i => i is EConst):
+            case ESetLit sl when sl.Items.All(i => i is EConst { Value: >= 0 and <= 63 }):
                 return E.Constant(sl.Items.Aggregate(0L, (acc, i) => acc | Bit(((EConst)i).Value)));
-            case ESetFilter f when Domain(f.Domain) is IlCount cd && cd.Count <= UnrollLimit:
-            {
-                E acc = E.Constant(0L);
-                for (long v = cd.First; v < cd.First + cd.Count; v++)
-                {
-                    if ((ulong)v > 63) return FallbackS(e);
-                    long bit = Bit(v);
-                    var pred = Knowing(f.Local, v, () => B(f.Pred));
-                    acc = E.Or(acc, E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(v)), E.Condition(pred, E.Constant(bit), E.Constant(0L))));
-                }
-                return acc;
-            }
             case ESetLit sl:
             {
                 E acc = E.Constant(0L);
                 foreach (var item in sl.Items) acc = E.Or(acc, BitOf(S(item), item.Span));
                 return acc;
             }
-            case ESetFilter f when Domain(f.Domain) is IlMask md:
-                return Fold(md, f.Local, v => E.Condition(B(f.Pred), E.LeftShift(E.Constant(1L), E.Convert(v, typeof(int))), E.Constant(0L)));
-            case ESetMap sm when Domain(sm.Domain) is IlMask or IlCount:
-            {
-                var bit = BitOf(S(sm.Elem), sm.Elem.Span);
-                return Fold(Domain(sm.Domain), sm.Local, _ => sm.Pred is null ? bit : E.Condition(B(sm.Pred), bit, E.Constant(0L)));
-            }
+            case ESetFilter f: return SetFilter(f, Domain(f.Domain));
+            case ESetMap sm: return SetMap(sm, Domain(sm.Domain));
             case ECall { Fn: Builtin.Card } c: return E.Convert(E.Call(PopCountMethod, E.Convert(S(c.Args[0]), typeof(ulong))), typeof(long));
             case ECall { Fn: Builtin.Len } c: return Read(C(c.Args[0]));
             case ETypeDomain td:
@@ -247,17 +221,7 @@ internal sealed class IlExprCompiler
                 if (td.Elem is IntTy it && it.Lo != 0) mask = (long)((ulong)mask << (int)it.Lo);
                 return E.Constant(mask);
             }
-            case EFind f when Domain(f.Domain) is IlCount cd && cd.Count <= UnrollLimit:
-            {
-                E result = E.Constant(TypeOps.NoneValue);
-                for (long v = cd.First + cd.Count - 1; v >= cd.First; v--)
-                {
-                    long value = v;
-                    var pred = Knowing(f.Local, value, () => B(f.Pred));
-                    result = E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(value)), E.Condition(pred, E.Constant(value), result));
-                }
-                return result;
-            }
+            case EFind f: return Find(f, Domain(f.Domain));
             case ESome s: return S(s.Value);
             case EDefCall d: return Inline(d, () => S(d.Def.Body));
             case EConvert cv: return ConvertScalar(cv);
@@ -290,6 +254,45 @@ internal sealed class IlExprCompiler
             }
         }
         return FallbackS(b);
+    }
+
+    private E SetFilter(ESetFilter f, IlDomain domain)
+    {
+        if (domain is IlCount cd && cd.Count <= UnrollLimit && cd.First >= 0 && cd.First + cd.Count <= 64)
+        {
+            E acc = E.Constant(0L);
+            for (long v = cd.First; v < cd.First + cd.Count; v++)
+            {
+                long value = v;
+                var pred = Knowing(f.Local, value, () => B(f.Pred));
+                acc = E.Or(acc, E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(value)), E.Condition(pred, E.Constant(Bit(value)), E.Constant(0L))));
+            }
+            return acc;
+        }
+        if (domain is IlMask md)
+            return Fold(md, f.Local, v => E.Condition(B(f.Pred), E.LeftShift(E.Constant(1L), E.Convert(v, typeof(int))), E.Constant(0L)));
+        return FallbackS(f);
+    }
+
+    private E SetMap(ESetMap sm, IlDomain domain)
+    {
+        if (domain is IlRange) return FallbackS(sm);
+        var bit = BitOf(S(sm.Elem), sm.Elem.Span);
+        return Fold(domain, sm.Local, _ => sm.Pred is null ? bit : E.Condition(B(sm.Pred), bit, E.Constant(0L)));
+    }
+
+    /// The first value satisfying the predicate, or none; a small fixed domain is unrolled.
+    private E Find(EFind f, IlDomain domain)
+    {
+        if (domain is not IlCount cd || cd.Count > UnrollLimit) return FallbackS(f);
+        E result = E.Constant(TypeOps.NoneValue);
+        for (long v = cd.First + cd.Count - 1; v >= cd.First; v--)
+        {
+            long value = v;
+            var pred = Knowing(f.Local, value, () => B(f.Pred));
+            result = E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(value)), E.Condition(pred, E.Constant(value), result));
+        }
+        return result;
     }
 
     /// The set {v}, or an error when v is not a set element.
@@ -329,7 +332,7 @@ internal sealed class IlExprCompiler
         // A loop: the answer is decided by the first element whose body differs from forall.
         var result = E.Variable(typeof(bool), "q");
         var done = E.Label("quant_done");
-        var bodyE = Forgetting(q.Local, () => B(q.Body));
+        var bodyE = B(q.Body);
         var decide = E.IfThen(q.Forall ? E.Not(bodyE) : bodyE, E.Block(E.Assign(result, E.Constant(!q.Forall)), E.Break(done)));
         var loop = ForEach(Domain(q.Domain), v => E.Block(E.Assign(Cell(slot), v), decide));
         return E.Block(typeof(bool), [result], E.Assign(result, E.Constant(q.Forall)), loop, E.Label(done), result);

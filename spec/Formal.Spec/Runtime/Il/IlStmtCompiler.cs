@@ -42,6 +42,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private sealed record EmitK : Cont { public static readonly EmitK Instance = new(); }
     private sealed record SeqK(IReadOnlyList<Stmt> Stmts, int Index, Cont? Next) : Cont;
     private sealed record StepK(Step Step) : Cont;
+    // The next iteration of a loop that chooses (its delegate is compiled after its body).
+    private sealed record LoopK(StepHolder Holder) : Cont;
 
     // ------------------------------------------------------------------ entry points
 
@@ -161,6 +163,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         EmitK => E.Call(E.Property(M, nameof(Machine.Sink)), SuccessorMethod, M),
         SeqK s => Gen(s.Stmts, s.Index, s.Next),
         StepK s => E.Invoke(E.Constant(s.Step), M),
+        LoopK l => E.Invoke(E.Field(E.Constant(l.Holder), nameof(StepHolder.Step)), M),
         _ => throw new InvalidOperationException("continuation"),
     };
 
@@ -256,7 +259,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         var domain = t.Domain(f.Domain);
         var k = Shared(rest);
         var holder = new StepHolder();
-        var next = new StepK(m => holder.Step(m));
+        var next = new LoopK(holder);
         holder.Step = Lambda(part: "loop", body: () =>
         {
             // The body's paths end in the next iteration; then this one is done.
