@@ -21,7 +21,7 @@ public sealed class BfsExplorer
 
     public ExploreResult Run()
     {
-        var clock = new RunClock(_options);
+        var clock = new RunClock(_options, () => _ts.NativeBytes);
         using var st = new BfsState();
         bool checkDeadlock = _options.CheckDeadlock ?? _ts.CheckDeadlock;
         int workers = _options.Observer is null ? Math.Max(1, _options.Workers) : 1;

@@ -5,7 +5,7 @@ namespace Formal.Explorer.Bfs;
 
 /// Elapsed time, progress reports and the two limits that stop a search early (--timeout,
 /// --memory). Polled between batches of work, never per state.
-internal sealed class RunClock(ExploreOptions options)
+internal sealed class RunClock(ExploreOptions options, Func<long>? nativeBytes = null)
 {
     private readonly Stopwatch _sw = Stopwatch.StartNew();
     private TimeSpan _lastProgress;
@@ -42,8 +42,8 @@ internal sealed class RunClock(ExploreOptions options)
         }
         if (options.MemoryBudget is { } budget)
         {
-            // The seen set lives outside the managed heap.
-            long used = managed + st.Seen.Bytes;
+            // The seen set and the system's caches live outside the managed heap.
+            long used = managed + st.Seen.Bytes + (nativeBytes?.Invoke() ?? 0);
             if (used >= budget)
             {
                 _memoryAtStop = used;

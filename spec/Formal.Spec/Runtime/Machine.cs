@@ -19,10 +19,15 @@ public interface IStepSink
 /// [pre-state | working state | frame (locals) | temporaries]. Actions read and write the
 /// working state; `old(...)` reads the pre-state. Every write to the working state or the frame
 /// goes through the trail, so a branch is undone by rolling the trail back, without copying.
+/// The fields the compiled actions touch are public fields: the actions are dynamic methods in
+/// an assembly of their own, and the JIT inlines a member into them only when its body touches
+/// nothing private. As properties, `Write` and `ChoiceTop` were calls on every assignment and
+/// choice point.
 public sealed class Machine
 {
-    private long[] _trail = new long[256];
-    private int _top;
+    /// The trail: (offset, old value) pairs, <see cref="Top"/> words of it in use.
+    public long[] Trail = new long[256];
+    public int Top;
 
     internal Machine(CompiledSpec spec)
     {
@@ -31,7 +36,7 @@ public sealed class Machine
     }
 
     public CompiledSpec Spec { get; }
-    public long[] M { get; }
+    public readonly long[] M;
     public IStepSink Sink { get; set; } = NullSink.Instance;
 
     /// The action being run (-1 for init).
@@ -39,14 +44,14 @@ public sealed class Machine
 
     /// Choices taken on the current path (choose/alloc/either), recorded only when
     /// <see cref="RecordChoices"/> is set (when a trace is rebuilt).
-    public bool RecordChoices { get; set; }
+    public bool RecordChoices;
     internal readonly List<(Stmt Node, long Value)> Choices = new();
 
     public int WorkBase => Spec.Layout.Slots;
-    public int TrailTop => _top;
+    public int TrailTop => Top;
 
     /// The writes since the trail was last emptied, as (offset, old value) pairs.
-    internal ReadOnlySpan<long> TrailEntries => _trail.AsSpan(0, _top);
+    internal ReadOnlySpan<long> TrailEntries => Trail.AsSpan(0, Top);
 
     // Inlined into compiled actions (every assignment is one); the rare growth stays out of line.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -54,27 +59,34 @@ public sealed class Machine
     {
         long old = M[offset];
         if (old == value) return;
-        int top = _top;
-        if (top + 2 > _trail.Length) GrowTrail();
-        _trail[top] = offset;
-        _trail[top + 1] = old;
-        _top = top + 2;
+        int top = Top;
+        var trail = Trail;
+        if (top + 2 > trail.Length) trail = GrowTrail();
+        trail[top] = offset;
+        trail[top + 1] = old;
+        Top = top + 2;
         M[offset] = value;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void GrowTrail() => Array.Resize(ref _trail, _trail.Length * 2);
+    public long[] GrowTrail()
+    {
+        Array.Resize(ref Trail, Trail.Length * 2);
+        return Trail;
+    }
 
     public void Undo(int mark)
     {
-        var t = _trail;
+        var t = Trail;
         var mem = M;
-        while (_top > mark)
+        int top = Top;
+        while (top > mark)
         {
-            long old = t[--_top];
-            int off = (int)t[--_top];
+            long old = t[--top];
+            int off = (int)t[--top];
             mem[off] = old;
         }
+        Top = top;
     }
 
     internal void PushChoice(Stmt node, long value)

@@ -36,6 +36,8 @@ public sealed class SpecTransitionSystem : ITransitionSystem
 
     public IStateGenerator NewGenerator() => new SpecGenerator(this);
 
+    public long NativeBytes => Cache?.Bytes ?? 0;
+
     /// Evaluates the spec's <see cref="SpecIr.Queries"/> on packed states.
     public QueryEvaluator NewQueryEvaluator() => new(Compiled);
 
@@ -83,6 +85,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private readonly Canonicalizer? _canon;
     private readonly CanonicalCache? _cache;
     private const int MissBatch = 256;
+
     private int _misses;
     // The parent's (canonical) fingerprint, once computed: stutters and successors that write
     // the state back as it was share it.

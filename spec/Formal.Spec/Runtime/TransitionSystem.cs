@@ -76,5 +76,9 @@ public interface ITransitionSystem
     IReadOnlyList<string> InvariantNames { get; }
     bool CheckDeadlock { get; }
     IStateGenerator NewGenerator();
+
+    /// Memory the system holds outside the managed heap (caches), counted against --memory.
+    long NativeBytes => 0;
+
     IReadOnlyList<(string Name, Value Value)> Decode(ReadOnlySpan<ulong> state);
 }

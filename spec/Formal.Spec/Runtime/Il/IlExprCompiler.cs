@@ -35,6 +35,15 @@ internal sealed class IlExprCompiler
 
     public ParameterExpression Mach { get; } = E.Parameter(typeof(Machine), "m");
     public ParameterExpression Mem { get; } = E.Variable(typeof(long[]), "mem");
+
+    /// The temporaries of a written-out assignment, one set per compiled delegate (as block
+    /// variables of each assignment they made the large actions exceed the JIT's limit on
+    /// locals, and it compiled those without optimising). An assignment evaluates no other.
+    public ParameterExpression WriteOff { get; } = E.Variable(typeof(int), "woff");
+    public ParameterExpression WriteVal { get; } = E.Variable(typeof(long), "wval");
+    public ParameterExpression WriteOld { get; } = E.Variable(typeof(long), "wold");
+    public ParameterExpression WriteTop { get; } = E.Variable(typeof(int), "wtop");
+    public ParameterExpression WriteTrail { get; } = E.Variable(typeof(long[]), "wtrail");
     public ExprCompiler Closures => _x;
 
     /// True while no local is bound to a compile-time value (a body compiled apart from its
@@ -46,7 +55,8 @@ internal sealed class IlExprCompiler
     public SFn Lambda(Expr e) => E.Lambda<SFn>(WithMem(S(e)), Mach).Compile();
 
     /// Wraps a body with the load of the machine's memory array.
-    public E WithMem(E body) => E.Block(body.Type, [Mem], E.Assign(Mem, E.Property(Mach, nameof(Machine.M))), body);
+    public E WithMem(E body) =>
+        E.Block(body.Type, [Mem, WriteOff, WriteVal, WriteOld, WriteTop, WriteTrail], E.Assign(Mem, E.Field(Mach, nameof(Machine.M))), body);
 
     // ------------------------------------------------------------------ memory
 
