@@ -18,6 +18,9 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
 
     public IStateGenerator Generator => gen;
 
+    // Only fingerprints and packed words are kept here: the generator is never asked about them.
+    public bool MayDefer => true;
+
     public void Expand(StateBuffer frontier, int from, int to, ChunkOutput output)
     {
         _out = output;

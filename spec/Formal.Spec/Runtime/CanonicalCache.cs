@@ -68,6 +68,13 @@ internal sealed unsafe class CanonicalCache
         return false;
     }
 
+    /// Starts loading the fingerprint's bucket (a generator that defers its successors looks
+    /// them up together, once the parent is expanded).
+    public void Prefetch(ulong fp)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Bucket(Volatile.Read(ref _table), fp));
+    }
+
     public void Add(ulong fp, ulong canonical) => Insert(Volatile.Read(ref _table), fp, canonical);
 
     /// Reports misses in batches (a shared counter bumped on every miss would bounce its cache

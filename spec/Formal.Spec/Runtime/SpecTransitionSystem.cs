@@ -91,6 +91,10 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     // the state back as it was share it.
     private ulong _parentFingerprint;
     private IStateVisitor _visitor = null!;
+    // Set while the visitor lets successors wait until the parent is expanded.
+    private bool _defer;
+    private readonly DeferredSuccessors _deferred;
+    private readonly long[] _slots;
 
     public SpecGenerator(SpecTransitionSystem ts)
     {
@@ -103,6 +107,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _current = new ulong[_spec.Layout.Words];
         if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
         _cache = ts.Cache;
+        _deferred = new DeferredSuccessors(_spec.Layout.Words);
+        _slots = new long[_spec.Layout.Slots];
     }
 
     /// States whose canonical form was approximated (too many equal-coloured objects).
@@ -150,6 +156,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         // from it whatever unused bits the caller's words hold.
         _spec.Layout.Pack(_m.M.AsSpan(w, w), _current);
         _parentFingerprint = 0;
+        _defer = visitor.MayDefer && _canon is not null;
+        _deferred.Clear();
         var actions = _spec.Actions;
         try
         {
@@ -165,6 +173,39 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         {
             _m.Undo(0);
         }
+        if (_defer) HandOver();
+    }
+
+    // The deferred successors' cache buckets were prefetched as they were generated; by now
+    // most are loaded, and the lookups no longer wait one after another.
+    private void HandOver()
+    {
+        int w = _spec.Layout.Slots;
+        for (int i = 0; i < _deferred.Count; i++)
+        {
+            switch (_deferred.KindAt(i))
+            {
+                case DeferredSuccessors.Kind.Stutter:
+                    _visitor.OnStutter(this, _current, ParentFingerprint());
+                    break;
+                case DeferredSuccessors.Kind.Parent:
+                    _visitor.OnState(this, _deferred.Packed(i), ParentFingerprint());
+                    break;
+                default:
+                {
+                    var packed = _deferred.Packed(i);
+                    ulong fp = _deferred.Fp(i);
+                    if (!_cache!.TryGet(fp, out ulong canonical))
+                    {
+                        _spec.Layout.Unpack(packed, _slots);
+                        canonical = Canonicalize(fp, _slots);
+                    }
+                    _visitor.OnState(this, packed, canonical);
+                    break;
+                }
+            }
+        }
+        _deferred.Clear();
     }
 
     public void OnSuccessor(Machine m)
@@ -183,7 +224,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
             if (k == trail.Length)
             {
                 // Nothing in the state was written (a stutter such as `read`): the parent itself.
-                _visitor.OnStutter(this, _current, ParentFingerprint());
+                if (_defer) _deferred.AddStutter();
+                else _visitor.OnStutter(this, _current, ParentFingerprint());
                 return;
             }
             _current.CopyTo(_packed.AsSpan());
@@ -196,6 +238,17 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         if (_canon is null)
         {
             _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
+            return;
+        }
+        if (_defer)
+        {
+            if (_packed.AsSpan().SequenceEqual(_current)) _deferred.AddParent();
+            else
+            {
+                ulong fp = Fingerprint.Of(_packed);
+                _cache!.Prefetch(fp);
+                _deferred.AddState(fp, _packed);
+            }
             return;
         }
         // The state itself is kept (traces replay it); its orbit is identified by the canonical form.
@@ -217,12 +270,15 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _packed.AsSpan().SequenceEqual(_current) ? ParentFingerprint() : Canonical(Fingerprint.Of(_packed), work);
 
     /// The canonical fingerprint of a state given its own fingerprint and its unpacked slots.
-    private ulong Canonical(ulong fp, ReadOnlySpan<long> slots)
+    private ulong Canonical(ulong fp, ReadOnlySpan<long> slots) =>
+        _cache!.TryGet(fp, out ulong canonical) ? canonical : Canonicalize(fp, slots);
+
+    /// A cache miss: the canonical form is computed and remembered.
+    private ulong Canonicalize(ulong fp, ReadOnlySpan<long> slots)
     {
-        if (_cache!.TryGet(fp, out ulong canonical)) return canonical;
         _canon!.Canonicalize(slots, _canonical);
-        canonical = Fingerprint.Of(_canonical);
-        _cache.Add(fp, canonical);
+        ulong canonical = Fingerprint.Of(_canonical);
+        _cache!.Add(fp, canonical);
         if (++_misses == MissBatch)
         {
             _cache.Missed(MissBatch);

@@ -29,6 +29,12 @@ public interface IStateVisitor
     /// engine that has stored that state may only count it.
     void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnState(g, packed, fingerprint);
 
+    /// True when the visitor never asks the generator about the state it was just given (no
+    /// label, parameters or invariants from the generator's current state). The generator may
+    /// then hand a parent's successors over, in order, after all its actions have run, and
+    /// overlap their memory lookups. Assertions, bound hits and errors still come at once.
+    bool MayDefer => false;
+
     void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
     void OnBoundReached(IStateGenerator g, string pool);
 }

@@ -1,0 +1,47 @@
+namespace Formal.Spec.Runtime;
+
+/// A parent's successors held back until all its actions have run (for visitors that
+/// <see cref="IStateVisitor.MayDefer"/>), in generation order: stutters, successors equal to the
+/// parent, and others with their packed words and own fingerprint. Grows to the largest parent
+/// and is then reused, so the hot path allocates nothing.
+internal sealed class DeferredSuccessors(int words)
+{
+    public enum Kind : byte { Stutter, Parent, State }
+
+    private Kind[] _kinds = new Kind[64];
+    private ulong[] _fps = new ulong[64];
+    private ulong[] _packed = new ulong[64 * words];
+
+    public int Count { get; private set; }
+
+    public void Clear() => Count = 0;
+
+    public void AddStutter() => Add(Kind.Stutter, 0);
+
+    public void AddParent() => Add(Kind.Parent, 0);
+
+    public void AddState(ulong fp, ReadOnlySpan<ulong> packed)
+    {
+        packed.CopyTo(_packed.AsSpan(Count * words, words));
+        Add(Kind.State, fp);
+    }
+
+    public Kind KindAt(int i) => _kinds[i];
+
+    public ulong Fp(int i) => _fps[i];
+
+    public ReadOnlySpan<ulong> Packed(int i) => _packed.AsSpan(i * words, words);
+
+    private void Add(Kind kind, ulong fp)
+    {
+        if (Count == _kinds.Length)
+        {
+            Array.Resize(ref _kinds, Count * 2);
+            Array.Resize(ref _fps, Count * 2);
+            Array.Resize(ref _packed, Count * 2 * words);
+        }
+        _kinds[Count] = kind;
+        _fps[Count] = fp;
+        Count++;
+    }
+}
