@@ -32,6 +32,8 @@ public class EvaluatorTests
     [InlineData("len([1, 2])", "0..9", "2")]
     [InlineData("head([4, 5])", "0..9", "4")]
     [InlineData("last([4, 5])", "0..9", "5")]
+    // Sequences go through the closures, which read bound locals from their slots.
+    [InlineData("let k = 3 in head([k, 2])", "0..9", "3")]
     public void Integers(string expr, string type, string expected) => Assert.Equal(expected, Show(expr, type));
 
     [Theory]
@@ -60,6 +62,9 @@ public class EvaluatorTests
     [InlineData("(find x in 0..9 where x * x > 10) == some(4)", "true")]
     [InlineData("(find x in 0..3 where x > 5) == none", "true")]
     [InlineData("forall i in 10..20: i >= 10", "true")]
+    [InlineData("forall x in 0..3: head([x, 9]) == x", "true")]
+    [InlineData("exists x in 0..20: last([x]) == 20", "true")]
+    [InlineData("card({x in 0..20 where head([x]) > 17}) == 3", "true")]
     public void Booleans(string expr, string expected) => Assert.Equal(expected, Show(expr, "bool"));
 
     [Theory]

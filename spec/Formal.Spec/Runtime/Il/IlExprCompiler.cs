@@ -25,6 +25,11 @@ internal sealed class IlExprCompiler
     private readonly CompiledSpec _spec;
     // Locals whose value is known while compiling the current copy of an unrolled body.
     private readonly Dictionary<int, long> _known = new();
+    // Scalar locals bound inside an expression (definition parameters, `let`, quantified
+    // variables) live in IL variables; their memory slot is written only when something reads
+    // the slot itself (a location, or a closure fallback): a spilled local.
+    private readonly Dictionary<int, ParameterExpression> _regs = new();
+    private readonly HashSet<int> _spilled = new();
     private bool _old;
 
     public IlExprCompiler(ExprCompiler x, CompiledSpec spec)
@@ -116,12 +121,14 @@ internal sealed class IlExprCompiler
 
     private E FallbackS(Expr e)
     {
+        SpillAll();
         var f = _old ? _x.InOld(() => _x.S(e)) : _x.S(e);
         return E.Invoke(E.Constant(f), Mach);
     }
 
     private E FallbackC(Expr e)
     {
+        SpillAll();
         var f = _old ? _x.InOld(() => _x.C(e)) : _x.C(e);
         return E.Invoke(E.Constant(f), Mach);
     }
@@ -139,7 +146,7 @@ internal sealed class IlExprCompiler
             case EUnary { Op: UnOp.Not } u: return E.Not(B(u.Operand));
             case EBinary b when BoolBinary(b) is { } r: return r;
             case EIf f when f.Type is BoolTy: return E.Condition(B(f.Cond), B(f.Then), B(f.Else));
-            case ELet l when l.Type is BoolTy: return E.Block(BindLocal(l.Local, l.Value), B(l.Body));
+            case ELet l when l.Type is BoolTy: return Let(l, () => B(l.Body));
             case EQuant q: return Quant(q);
             case EOld o: return InOld(() => B(o.Inner));
         }
@@ -195,6 +202,7 @@ internal sealed class IlExprCompiler
         {
             case EConst c: return E.Constant(c.Value);
             case ELocal l when _known.TryGetValue(l.Local.Id, out long v): return E.Constant(v);
+            case ELocal l when _regs.TryGetValue(l.Local.Id, out var r): return r;
             case EVar or ELocal or EIndex or EField: return Read(Offset(L(e)));
             case EOptionValue ov when TypeOps.IsScalar(ov.Target.Type):
             {
@@ -210,7 +218,7 @@ internal sealed class IlExprCompiler
             case EUnary u: return E.NegateChecked(S(u.Operand));
             case EBinary b: return Binary(b);
             case EIf f: return E.Condition(B(f.Cond), S(f.Then), S(f.Else));
-            case ELet l: return E.Block(BindLocal(l.Local, l.Value), S(l.Body));
+            case ELet l: return Let(l, () => S(l.Body));
             case EQuant q: return Bool(Quant(q));
             case ESetLit sl when sl.Items.All(i => i is EConst { Value: >= 0 and <= 63 }):
                 return E.Constant(sl.Items.Aggregate(0L, (acc, i) => acc | Bit(((EConst)i).Value)));
@@ -274,8 +282,8 @@ internal sealed class IlExprCompiler
             for (long v = cd.First; v < cd.First + cd.Count; v++)
             {
                 long value = v;
-                var pred = Knowing(f.Local, value, () => B(f.Pred));
-                acc = E.Or(acc, E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(value)), E.Condition(pred, E.Constant(Bit(value)), E.Constant(0L))));
+                var pred = Constant(f.Local, value, () => B(f.Pred));
+                acc = E.Or(acc, E.Condition(pred, E.Constant(Bit(value)), E.Constant(0L)));
             }
             return acc;
         }
@@ -287,8 +295,12 @@ internal sealed class IlExprCompiler
     private E SetMap(ESetMap sm, IlDomain domain)
     {
         if (domain is IlRange) return FallbackS(sm);
-        var bit = BitOf(S(sm.Elem), sm.Elem.Span);
-        return Fold(domain, sm.Local, _ => sm.Pred is null ? bit : E.Condition(B(sm.Pred), bit, E.Constant(0L)));
+        // The element is compiled inside the fold, where the bound variable is in scope.
+        return Fold(domain, sm.Local, _ =>
+        {
+            var bit = BitOf(S(sm.Elem), sm.Elem.Span);
+            return sm.Pred is null ? bit : E.Condition(B(sm.Pred), bit, E.Constant(0L));
+        });
     }
 
     /// The first value satisfying the predicate, or none; a small fixed domain is unrolled.
@@ -299,8 +311,8 @@ internal sealed class IlExprCompiler
         for (long v = cd.First + cd.Count - 1; v >= cd.First; v--)
         {
             long value = v;
-            var pred = Knowing(f.Local, value, () => B(f.Pred));
-            result = E.Block(typeof(long), E.Assign(Cell(Slot(f.Local)), E.Constant(value)), E.Condition(pred, E.Constant(value), result));
+            var pred = Constant(f.Local, value, () => B(f.Pred));
+            result = E.Condition(pred, E.Constant(value), result);
         }
         return result;
     }
@@ -319,22 +331,19 @@ internal sealed class IlExprCompiler
     private E Fold(IlDomain domain, LocalVar local, Func<E, E> part)
     {
         var acc = E.Variable(typeof(long), "acc");
-        int slot = Slot(local);
-        var loop = ForEach(domain, v => E.Block(E.Assign(Cell(slot), v), E.OrAssign(acc, part(v))));
+        var loop = ForEach(domain, v => Variable(local, (ParameterExpression)v, () => E.OrAssign(acc, part(v))));
         return E.Block(typeof(long), [acc], E.Assign(acc, E.Constant(0L)), loop, acc);
     }
 
     private E Quant(EQuant q)
     {
-        int slot = Slot(q.Local);
         if (Domain(q.Domain) is IlCount cd && cd.Count <= UnrollLimit)
         {
             E? all = null;
             for (long v = cd.First; v < cd.First + cd.Count; v++)
             {
                 long value = v;
-                var body = Knowing(q.Local, value, () => B(q.Body));
-                var step = E.Block(typeof(bool), E.Assign(Cell(slot), E.Constant(value)), body);
+                var step = Constant(q.Local, value, () => B(q.Body));
                 all = all is null ? step : q.Forall ? E.AndAlso(all, step) : E.OrElse(all, step);
             }
             return all ?? E.Constant(q.Forall);
@@ -342,9 +351,11 @@ internal sealed class IlExprCompiler
         // A loop: the answer is decided by the first element whose body differs from forall.
         var result = E.Variable(typeof(bool), "q");
         var done = E.Label("quant_done");
-        var bodyE = B(q.Body);
-        var decide = E.IfThen(q.Forall ? E.Not(bodyE) : bodyE, E.Block(E.Assign(result, E.Constant(!q.Forall)), E.Break(done)));
-        var loop = ForEach(Domain(q.Domain), v => E.Block(E.Assign(Cell(slot), v), decide));
+        var loop = ForEach(Domain(q.Domain), v => Variable(q.Local, (ParameterExpression)v, () =>
+        {
+            var bodyE = B(q.Body);
+            return E.IfThen(q.Forall ? E.Not(bodyE) : bodyE, E.Block(E.Assign(result, E.Constant(!q.Forall)), E.Break(done)));
+        }));
         return E.Block(typeof(bool), [result], E.Assign(result, E.Constant(q.Forall)), loop, E.Label(done), result);
     }
 
@@ -402,25 +413,103 @@ internal sealed class IlExprCompiler
     /// Inlines a definition: its arguments are bound in order (each written to its parameter's
     /// slot; a constant one is also known while the body is compiled), then its body is
     /// compiled in place.
+    /// Inlines a definition: its arguments are evaluated in order (a scalar one into an IL
+    /// variable, a constant one known while the body is compiled, a composite one copied to its
+    /// parameter's slots), then its body is compiled in place.
     private E Inline(EDefCall d, Func<E> body)
     {
         var ps = d.Def.Params;
         var binds = new List<E>();
-        var known = new List<(LocalVar Local, long Value)>();
+        var vars = new List<ParameterExpression>();
+        var bound = new List<(LocalVar Local, long? Value, ParameterExpression? Reg)>();
+        // Every argument is evaluated before any parameter is bound: an argument may mention a
+        // local of the same name bound outside.
         for (int i = 0; i < ps.Count; i++)
         {
             var p = ps[i];
-            if (TypeOps.IsScalar(p.Type) && ConstantOf(d.Args[i]) is { } c)
+            if (!TypeOps.IsScalar(p.Type)) binds.Add(BindLocal(p, d.Args[i]));
+            else if (ConstantOf(d.Args[i]) is { } c) bound.Add((p, c, null));
+            else
             {
-                binds.Add(E.Assign(Cell(Slot(p)), E.Constant(c)));
-                known.Add((p, c));
+                var reg = E.Variable(typeof(long), p.Name);
+                vars.Add(reg);
+                binds.Add(E.Assign(reg, S(d.Args[i])));
+                bound.Add((p, null, reg));
             }
-            else binds.Add(BindLocal(p, d.Args[i]));
         }
-        E Compile(int i) => i == known.Count ? body() : Knowing(known[i].Local, known[i].Value, () => Compile(i + 1));
+        E Compile(int i)
+        {
+            if (i == bound.Count) return body();
+            var (local, value, reg) = bound[i];
+            return value is { } v ? Constant(local, v, () => Compile(i + 1)) : Variable(local, reg!, () => Compile(i + 1));
+        }
         var result = Compile(0);
         binds.Add(result);
-        return E.Block(result.Type, binds);
+        return E.Block(result.Type, vars, binds);
+    }
+
+    /// A scalar `let` in an expression binds an IL variable; a composite one its slots.
+    private E Let(ELet l, Func<E> body)
+    {
+        if (!TypeOps.IsScalar(l.Local.Type)) return E.Block(BindLocal(l.Local, l.Value), body());
+        var reg = E.Variable(typeof(long), l.Local.Name);
+        var value = S(l.Value);
+        var inner = Variable(l.Local, reg, body);
+        return E.Block(inner.Type, [reg], E.Assign(reg, value), inner);
+    }
+
+    /// Compiles <paramref name="body"/> with a scalar local held in <paramref name="reg"/>; the
+    /// local's slot is written as well if the body reads the slot.
+    private E Variable(LocalVar local, ParameterExpression reg, Func<E> body)
+    {
+        int id = local.Id;
+        bool hadReg = _regs.Remove(id, out var outerReg);
+        bool outerKnown = _known.Remove(id, out long outerValue);
+        bool outerSpilled = _spilled.Remove(id);
+        _regs[id] = reg;
+        E b;
+        bool spilled;
+        try { b = body(); }
+        finally
+        {
+            spilled = _spilled.Remove(id);
+            _regs.Remove(id);
+            if (hadReg) _regs[id] = outerReg!;
+            if (outerKnown) _known[id] = outerValue;
+            if (outerSpilled) _spilled.Add(id);
+        }
+        return spilled ? E.Block(b.Type, E.Assign(Cell(Slot(local)), reg), b) : b;
+    }
+
+    /// Compiles <paramref name="body"/> with a scalar local known to be a constant; the
+    /// local's slot is written as well if the body reads the slot.
+    private E Constant(LocalVar local, long value, Func<E> body)
+    {
+        int id = local.Id;
+        bool hadReg = _regs.Remove(id, out var outerReg);
+        bool outerSpilled = _spilled.Remove(id);
+        E b;
+        bool spilled;
+        try { b = Knowing(local, value, body); }
+        finally
+        {
+            spilled = _spilled.Remove(id);
+            if (hadReg) _regs[id] = outerReg!;
+            if (outerSpilled) _spilled.Add(id);
+        }
+        return spilled ? E.Block(b.Type, E.Assign(Cell(Slot(local)), E.Constant(value)), b) : b;
+    }
+
+    private void Spill(int id)
+    {
+        if (_regs.ContainsKey(id) || _known.ContainsKey(id)) _spilled.Add(id);
+    }
+
+    // A closure reads every local from its slot.
+    private void SpillAll()
+    {
+        foreach (int id in _regs.Keys) _spilled.Add(id);
+        foreach (int id in _known.Keys) _spilled.Add(id);
     }
 
     private long? ConstantOf(Expr e) => e switch
@@ -478,7 +567,7 @@ internal sealed class IlExprCompiler
             case EVar or ELocal or EIndex or EField or EOptionValue: return Offset(L(e));
             case EOld o: return InOld(() => C(o.Inner));
             case EIf f: return E.Condition(B(f.Cond), C(f.Then), C(f.Else));
-            case ELet l: return E.Block(BindLocal(l.Local, l.Value), C(l.Body));
+            case ELet l: return Let(l, () => C(l.Body));
             case ERecord r:
             {
                 int tmp = _x.Alloc(TypeOps.Width(r.Type));
@@ -530,7 +619,9 @@ internal sealed class IlExprCompiler
         switch (e)
         {
             case EVar v: return new IlLoc(VarOffset(v.Index), null);
-            case ELocal l: return new IlLoc(Slot(l.Local), null);
+            case ELocal l:
+                Spill(l.Local.Id);
+                return new IlLoc(Slot(l.Local), null);
             case EOld o: return InOld(() => L(o.Inner));
             case EField f:
             {

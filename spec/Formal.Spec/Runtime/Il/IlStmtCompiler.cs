@@ -125,7 +125,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 E.Assign(top, ChoiceTop),
                 body(),
                 E.Label(_fail),
-                E.Call(M, UndoMethod, mark),
+                // Most alternatives (a parameter value whose guard fails) wrote nothing.
+                E.IfThen(E.GreaterThan(E.Field(M, nameof(Machine.Top)), mark), E.Call(M, UndoMethod, mark)),
                 Truncate(top));
         }
         finally { _fail = saved; }
