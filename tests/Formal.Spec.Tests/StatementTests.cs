@@ -163,6 +163,35 @@ public class StatementTests
     }
 
     [Fact]
+    public void A_local_read_after_a_choice_keeps_its_value_when_a_later_call_rebinds_it()
+    {
+        // The second call of p rebinds a (same slot) inside the first call's first branch; the
+        // first call's second branch must still see a = 1. Locals whose scope makes no choice
+        // skip the trail: here b in q, which is bound afresh on every call.
+        var (states, _) = Successors("""
+            spec: t
+            variables: { out: 0..20, log: set(0..9) }
+            init: { out: 0, log: "{}" }
+            procedures:
+              "p(x: 0..3)":
+                do:
+                  - let a = x
+                  - either:
+                      one: [skip]
+                      two: [skip]
+                  - out := out + a
+                  - q(x)
+              "q(y: 0..3)":
+                do:
+                  - let b = y + 4
+                  - log := log union {b}
+            actions:
+              Twice: { do: ["p(1)", "p(2)"] }
+            """);
+        Assert.Equal(Enumerable.Repeat("out=3 log={5, 6}", 4), states);
+    }
+
+    [Fact]
     public void Old_reads_the_state_before_the_action()
     {
         var (states, _) = Successors("""

@@ -152,7 +152,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             var s = stmts[i];
             if (IsDet(s))
             {
-                parts.Add(Det(s));
+                parts.Add(Det(s, ScopeDet(stmts, i + 1)));
                 continue;
             }
             parts.Add(NonDet(s, Rest(stmts, i + 1, k)));
@@ -225,11 +225,12 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             {
                 int slot = t.Slot(c.Local);
                 var domain = t.Domain(c.Domain);
+                bool trailed = !ScopeDet(rest);
                 return t.ForEach(domain, v => Alternative(() =>
                 {
                     var take = E.Block(typeof(void), Push(c, v), Run(rest));
                     return E.Block(typeof(void),
-                        Write(E.Constant(slot), v),
+                        trailed ? Write(E.Constant(slot), v) : E.Assign(t.Cell(slot), v),
                         c.Pred is null ? take : E.IfThen(t.B(c.Pred), take));
                 }));
             }
@@ -252,7 +253,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, k), Gen(f.Else, 0, k));
             }
             case SCallIr c:
-                return E.Block(typeof(void), Binds(c), Gen(c.Proc.Body, 0, rest));
+                return E.Block(typeof(void), Binds(c, trailed: true), Gen(c.Proc.Body, 0, rest));
             case SForIr f: return ChoosingFor(f, rest);
         }
         throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
@@ -326,7 +327,20 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
 
     // ------------------------------------------------------------------ deterministic statements
 
-    private E Det(Stmt s)
+    /// True when no statement from <paramref name="i"/> on makes a choice. A local bound just
+    /// before is then written without the trail: no alternative can resume inside its scope
+    /// and read it again (after a later call of the same procedure wrote its slot), and every
+    /// local has a slot of its own.
+    private bool ScopeDet(IReadOnlyList<Stmt> stmts, int i)
+    {
+        for (; i < stmts.Count; i++)
+            if (!IsDet(stmts[i])) return false;
+        return true;
+    }
+
+    private bool ScopeDet(Cont? rest) => rest is not SeqK s || ScopeDet(s.Stmts, s.Index);
+
+    private E Det(Stmt s, bool scopeDet)
     {
         switch (s)
         {
@@ -337,19 +351,19 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 return E.IfThen(E.Not(t.B(a.Cond)), E.Block(
                     E.Call(E.Property(M, nameof(Machine.Sink)), AssertMethod, M, E.Constant(a)),
                     E.Goto(_fail)));
-            case SLetIr l: return TrailedBind(l.Local, l.Value);
-            case SAllocIr a: return Alloc(a);
+            case SLetIr l: return Bind(l.Local, l.Value, trailed: !scopeDet);
+            case SAllocIr a: return Alloc(a, trailed: !scopeDet);
             case SIfIr f: return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, null), Gen(f.Else, 0, null));
             case SForIr f: return For(f);
-            case SCallIr c: return E.Block(typeof(void), Binds(c), Gen(c.Proc.Body, 0, null));
+            case SCallIr c: return E.Block(typeof(void), Binds(c, trailed: false), Gen(c.Proc.Body, 0, null));
             case SSkipIr: return E.Empty();
         }
         throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
     }
 
-    private E Binds(SCallIr c)
+    private E Binds(SCallIr c, bool trailed)
     {
-        var parts = c.Proc.Params.Zip(c.Args).Select(p => TrailedBind(p.First, p.Second)).ToList();
+        var parts = c.Proc.Params.Zip(c.Args).Select(p => Bind(p.First, p.Second, trailed)).ToList();
         parts.Add(E.Empty());
         return E.Block(typeof(void), parts);
     }
@@ -376,8 +390,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         return E.Block(typeof(void), body);
     }
 
-    private E TrailedBind(LocalVar local, Expr value)
+    private E Bind(LocalVar local, Expr value, bool trailed)
     {
+        if (!trailed) return t.BindLocal(local, value);
         int slot = t.Slot(local);
         if (TypeOps.IsScalar(local.Type)) return Write(E.Constant(slot), t.S(value));
         return CopyTrailed(t.C(value), E.Constant(slot), TypeOps.Width(local.Type));
@@ -427,7 +442,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
 
     /// Takes the lowest free object (see <see cref="StmtCompiler"/>); none free: the bound is
     /// reported and the path ends.
-    private E Alloc(SAllocIr a)
+    private E Alloc(SAllocIr a, bool trailed)
     {
         int slot = t.Slot(a.Local);
         E candidates = t.Domain(a.Domain) switch
@@ -449,7 +464,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 E.IfThen(E.Equal(bits, E.Constant(0UL)), exhausted),
                 E.Assign(v, E.Convert(E.Call(TzcntMethod, bits), typeof(long))),
                 E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
-                Write(E.Constant(slot), v),
+                trailed ? Write(E.Constant(slot), v) : E.Assign(t.Cell(slot), v),
                 a.Pred is null ? take : E.IfThen(t.B(a.Pred), take)), found));
     }
 
@@ -458,8 +473,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private E For(SForIr f)
     {
         int slot = t.Slot(f.Local);
+        // The body makes no choice, so the variable needs no trail (see ScopeDet).
         E Iteration(E v) => E.Block(typeof(void),
-            Write(E.Constant(slot), v),
+            E.Assign(t.Cell(slot), v),
             f.Pred is null ? Gen(f.Body, 0, null) : E.IfThen(t.B(f.Pred), Gen(f.Body, 0, null)));
         var domain = t.Domain(f.Domain);
         if (domain is IlCount cd && cd.Count <= 8)
