@@ -95,6 +95,30 @@ public class ViolationTests
         Assert.Equal(7, t.Violation.Span!.Value.Line);
     }
 
+    [Theory]
+    [InlineData("Bad", "Fails", ViolationKind.Invariant, "Bad")]
+    [InlineData("Fails", "Bad", ViolationKind.Assertion, "Fails")]
+    public void Of_a_parent_s_steps_the_first_in_order_is_reported(string first, string second, ViolationKind kind, string step)
+    {
+        // Successors may be handed over after all of a parent's actions ran; an assertion that
+        // fails in a later action must not overtake an invariant broken by an earlier one.
+        var r = ExplorerHarness.Run(SpecHarness.Load($$"""
+            spec: t
+            variables: { x: 0..9 }
+            init: { x: 0 }
+            actions:
+              {{first}}: { do: [{{Body(first)}}] }
+              {{second}}: { do: [{{Body(second)}}] }
+            invariants:
+              Small: x < 5
+            """));
+        var t = r.Trace!;
+        Assert.Equal(kind, t.Violation.Kind);
+        Assert.Equal(step, kind == ViolationKind.Assertion ? t.FailingStep!.Action : t.Steps[^1].Label!.Action);
+    }
+
+    private static string Body(string action) => action == "Bad" ? "\"x := 7\"" : "\"x := 1\", \"assert x == 0\"";
+
     [Fact]
     public void Run_time_errors_are_violations_with_their_trace()
     {

@@ -85,7 +85,9 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
         int index = st.Parent.Count;
         st.Parent.Add(_currentParent);
         st.Ordinal.Add(ordinal);
-        if (g.CheckInvariants() is { } failure)
+        // Without an observer the generator may hand successors over later (MayDefer), when
+        // its machine no longer holds this one.
+        if ((observer is null ? g.CheckInvariants(packed) : g.CheckInvariants()) is { } failure)
         {
             st.Violation = Violations.Invariant(failure);
             st.ViolatingState = index;
@@ -95,6 +97,11 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
         _next.Add(packed);
     }
 
+
+    // An observer (the state graph) is shown each step as it is made, with its label.
+    public bool MayDefer => observer is null;
+
+    public void Prefetch(ulong fingerprint) => st.Seen.Prefetch(fingerprint);
 
     // The parent is in the seen set: a stutter is only counted, unless an observer (the state
     // graph) wants every transition.

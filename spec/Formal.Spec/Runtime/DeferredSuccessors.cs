@@ -2,11 +2,14 @@ namespace Formal.Spec.Runtime;
 
 /// A parent's successors held back until all its actions have run (for visitors that
 /// <see cref="IStateVisitor.MayDefer"/>), in generation order: stutters, successors equal to the
-/// parent, and others with their packed words and own fingerprint. Grows to the largest parent
-/// and is then reused, so the hot path allocates nothing.
+/// parent, others with their packed words and own fingerprint, and failed assertions (rare,
+/// with the step's label). Grows to the largest parent and is then reused, so the hot path
+/// allocates nothing.
 internal sealed class DeferredSuccessors(int words)
 {
-    public enum Kind : byte { Stutter, Parent, State }
+    public enum Kind : byte { Stutter, Parent, State, Assertion }
+
+    private readonly List<(string Text, Diagnostics.SourceSpan Span, StepLabel Label)> _assertions = new();
 
     private Kind[] _kinds = new Kind[64];
     private ulong[] _fps = new ulong[64];
@@ -14,7 +17,11 @@ internal sealed class DeferredSuccessors(int words)
 
     public int Count { get; private set; }
 
-    public void Clear() => Count = 0;
+    public void Clear()
+    {
+        Count = 0;
+        _assertions.Clear();
+    }
 
     public void AddStutter() => Add(Kind.Stutter, 0);
 
@@ -26,9 +33,19 @@ internal sealed class DeferredSuccessors(int words)
         Add(Kind.State, fp);
     }
 
+    public void AddAssertion(string text, Diagnostics.SourceSpan span, StepLabel label)
+    {
+        _assertions.Add((text, span, label));
+        Add(Kind.Assertion, (ulong)(_assertions.Count - 1));
+    }
+
     public Kind KindAt(int i) => _kinds[i];
 
     public ulong Fp(int i) => _fps[i];
+
+    public void SetFp(int i, ulong fp) => _fps[i] = fp;
+
+    public (string Text, Diagnostics.SourceSpan Span, StepLabel Label) AssertionAt(int i) => _assertions[(int)_fps[i]];
 
     public ReadOnlySpan<ulong> Packed(int i) => _packed.AsSpan(i * words, words);
 

@@ -95,6 +95,8 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     private bool _defer;
     private readonly DeferredSuccessors _deferred;
     private readonly long[] _slots;
+    // The step of a deferred assertion while it is handed over.
+    private StepLabel? _label;
 
     public SpecGenerator(SpecTransitionSystem ts)
     {
@@ -123,6 +125,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     public void Initial(IStateVisitor visitor)
     {
         _visitor = visitor;
+        _defer = false;
         int w = _spec.Layout.Slots;
         _spec.Layout.Defaults.CopyTo(_m.M, 0);
         _spec.Layout.Defaults.CopyTo(_m.M, w);
@@ -156,7 +159,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         // from it whatever unused bits the caller's words hold.
         _spec.Layout.Pack(_m.M.AsSpan(w, w), _current);
         _parentFingerprint = 0;
-        _defer = visitor.MayDefer && _canon is not null;
+        _defer = visitor.MayDefer;
         _deferred.Clear();
         var actions = _spec.Actions;
         try
@@ -169,6 +172,12 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
                 _m.Undo(0);
             }
         }
+        catch (EvalError) when (_defer)
+        {
+            // What came before the error is handed over first, as it would have been at once.
+            HandOver();
+            throw;
+        }
         finally
         {
             _m.Undo(0);
@@ -177,11 +186,24 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     }
 
     // The deferred successors' cache buckets were prefetched as they were generated; by now
-    // most are loaded, and the lookups no longer wait one after another.
+    // most are loaded, and the lookups no longer wait one after another. The visitor is told
+    // every (canonical) fingerprint before the first successor is passed on, for the same reason.
     private void HandOver()
     {
-        int w = _spec.Layout.Slots;
-        for (int i = 0; i < _deferred.Count; i++)
+        int n = _deferred.Count;
+        for (int i = 0; i < n; i++)
+        {
+            if (_deferred.KindAt(i) != DeferredSuccessors.Kind.State) continue;
+            ulong fp = _deferred.Fp(i);
+            if (_canon is not null && !_cache!.TryGet(fp, out fp))
+            {
+                _spec.Layout.Unpack(_deferred.Packed(i), _slots);
+                fp = Canonicalize(_deferred.Fp(i), _slots);
+            }
+            _deferred.SetFp(i, fp);
+            _visitor.Prefetch(fp);
+        }
+        for (int i = 0; i < n; i++)
         {
             switch (_deferred.KindAt(i))
             {
@@ -191,16 +213,15 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
                 case DeferredSuccessors.Kind.Parent:
                     _visitor.OnState(this, _deferred.Packed(i), ParentFingerprint());
                     break;
+                case DeferredSuccessors.Kind.State:
+                    _visitor.OnState(this, _deferred.Packed(i), _deferred.Fp(i));
+                    break;
                 default:
                 {
-                    var packed = _deferred.Packed(i);
-                    ulong fp = _deferred.Fp(i);
-                    if (!_cache!.TryGet(fp, out ulong canonical))
-                    {
-                        _spec.Layout.Unpack(packed, _slots);
-                        canonical = Canonicalize(fp, _slots);
-                    }
-                    _visitor.OnState(this, packed, canonical);
+                    var (text, span, label) = _deferred.AssertionAt(i);
+                    _label = label;
+                    try { _visitor.OnAssertion(this, text, span); }
+                    finally { _label = null; }
                     break;
                 }
             }
@@ -235,20 +256,20 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
                 if ((uint)(off - lo) < (uint)lo) layout.PackSlot(off - lo, m.M[off], _packed);
             }
         }
-        if (_canon is null)
-        {
-            _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
-            return;
-        }
         if (_defer)
         {
             if (_packed.AsSpan().SequenceEqual(_current)) _deferred.AddParent();
             else
             {
                 ulong fp = Fingerprint.Of(_packed);
-                _cache!.Prefetch(fp);
+                _cache?.Prefetch(fp);
                 _deferred.AddState(fp, _packed);
             }
+            return;
+        }
+        if (_canon is null)
+        {
+            _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
             return;
         }
         // The state itself is kept (traces replay it); its orbit is identified by the canonical form.
@@ -287,7 +308,11 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         return canonical;
     }
 
-    public void OnAssertionFailed(Machine m, SAssertIr assertion) => _visitor.OnAssertion(this, assertion.Text, assertion.Span);
+    public void OnAssertionFailed(Machine m, SAssertIr assertion)
+    {
+        if (_defer) _deferred.AddAssertion(assertion.Text, assertion.Span, CurrentLabel());
+        else _visitor.OnAssertion(this, assertion.Text, assertion.Span);
+    }
 
     public void OnExhausted(Machine m, SAllocIr alloc) => _visitor.OnBoundReached(this, alloc.PoolName);
 
@@ -310,6 +335,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
 
     public StepLabel CurrentLabel()
     {
+        if (_label is not null) return _label;
         if (_m.ActionIndex < 0)
             return new StepLabel("init", default, Choices());
         var plan = _spec.Actions[_m.ActionIndex];

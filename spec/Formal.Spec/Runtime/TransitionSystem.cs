@@ -30,10 +30,16 @@ public interface IStateVisitor
     void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnState(g, packed, fingerprint);
 
     /// True when the visitor never asks the generator about the state it was just given (no
-    /// label, parameters or invariants from the generator's current state). The generator may
-    /// then hand a parent's successors over, in order, after all its actions have run, and
-    /// overlap their memory lookups. Assertions, bound hits and errors still come at once.
+    /// parameters, and invariants only through <see cref="IStateGenerator.CheckInvariants(ReadOnlySpan{ulong})"/>).
+    /// The generator may then hand a parent's successors and failed assertions over, in order,
+    /// after all its actions have run (or one failed with an error), and overlap their memory
+    /// lookups. <see cref="IStateGenerator.CurrentLabel"/> still names the step of a handed-over
+    /// assertion. Bound hits still come at once.
     bool MayDefer => false;
+
+    /// Called, when successors are handed over, with each one's fingerprint before any of them
+    /// is passed on: the visitor may start loading what it will look up.
+    void Prefetch(ulong fingerprint) { }
 
     void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
     void OnBoundReached(IStateGenerator g, string pool);
