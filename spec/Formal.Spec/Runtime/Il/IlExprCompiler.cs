@@ -60,8 +60,16 @@ internal sealed class IlExprCompiler
     public SFn Lambda(Expr e) => E.Lambda<SFn>(WithMem(S(e)), Mach).Compile();
 
     /// Wraps a body with the load of the machine's memory array.
-    public E WithMem(E body) =>
-        E.Block(body.Type, [Mem, WriteOff, WriteVal, WriteOld, WriteTop, WriteTrail], E.Assign(Mem, E.Field(Mach, nameof(Machine.M))), body);
+    public E WithMem(E body)
+    {
+        // One check up front that the memory is as long as the largest constant index needs:
+        // the JIT can then drop the bounds checks of the constant-index reads and writes.
+        int max = MaxConstantIndex.Of(body, Mem);
+        return E.Block(body.Type, [Mem, WriteOff, WriteVal, WriteOld, WriteTop, WriteTrail],
+            E.Assign(Mem, E.Field(Mach, nameof(Machine.M))),
+            E.IfThen(E.LessThanOrEqual(E.ArrayLength(Mem), E.Constant(max)), E.Throw(E.New(typeof(IndexOutOfRangeException)))),
+            body);
+    }
 
     // ------------------------------------------------------------------ memory
 
