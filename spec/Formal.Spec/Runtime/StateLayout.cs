@@ -114,7 +114,31 @@ public sealed class StateLayout
         return leaves.Select(l => l.Item4).ToArray();
     }
 
-    public void Pack(ReadOnlySpan<long> slots, Span<ulong> words)
+    private LayoutCode.PackFn? _pack;
+    private LayoutCode.UnpackFn? _unpack;
+
+    /// Packs the first <see cref="Slots"/> slots into the first <see cref="Words"/> words
+    /// (compiled for this layout on first use).
+    public unsafe void Pack(ReadOnlySpan<long> slots, Span<ulong> words)
+    {
+        if (slots.Length < Slots || words.Length < Words) throw new ArgumentException("span too short for the layout");
+        var f = _pack ??= LayoutCode.Packer(this);
+        fixed (long* s = slots)
+        fixed (ulong* w = words)
+            f(s, w);
+    }
+
+    public unsafe void Unpack(ReadOnlySpan<ulong> words, Span<long> slots)
+    {
+        if (slots.Length < Slots || words.Length < Words) throw new ArgumentException("span too short for the layout");
+        var f = _unpack ??= LayoutCode.Unpacker(this);
+        fixed (ulong* w = words)
+        fixed (long* s = slots)
+            f(w, s);
+    }
+
+    /// The generic (interpreted) packing, the specification of the compiled one.
+    internal void PackSlowly(ReadOnlySpan<long> slots, Span<ulong> words)
     {
         words.Clear();
         var codec = Codec;
@@ -164,7 +188,7 @@ public sealed class StateLayout
         }
     }
 
-    public void Unpack(ReadOnlySpan<ulong> words, Span<long> slots)
+    internal void UnpackSlowly(ReadOnlySpan<ulong> words, Span<long> slots)
     {
         var codec = Codec;
         var lo = Lo;
