@@ -84,17 +84,7 @@ public class LayoutTests
         var backSlow = new long[layout.Slots];
         for (int n = 0; n < 2000; n++)
         {
-            for (int k = 0; k < layout.Slots; k++)
-            {
-                int bits = layout.Bits[k];
-                ulong code = bits == 0 ? 0 : bits == 64 ? (ulong)rnd.NextInt64() * 3 : (ulong)rnd.NextInt64() & ((1UL << bits) - 1);
-                slots[k] = layout.Codec[k] switch
-                {
-                    SlotCodec.Plain => (long)code + layout.Lo[k],
-                    SlotCodec.Option => code == 0 ? TypeOps.NoneValue : (long)code - 1 + layout.Lo[k],
-                    _ => (long)(code << (int)layout.Lo[k]),
-                };
-            }
+            for (int k = 0; k < layout.Slots; k++) slots[k] = RandomValue(layout, k, rnd);
             layout.Pack(slots, words);
             layout.PackSlowly(slots, slow);
             Assert.Equal(slow, words);
@@ -102,7 +92,25 @@ public class LayoutTests
             layout.UnpackSlowly(words, backSlow);
             Assert.Equal(backSlow, back);
             Assert.Equal(slots, back);
+            // Re-encoding one slot in place (successors are packed so) gives the same words.
+            int j = rnd.Next(layout.Slots);
+            slots[j] = RandomValue(layout, j, rnd);
+            layout.PackSlot(j, slots[j], words);
+            layout.PackSlowly(slots, slow);
+            Assert.Equal(slow, words);
         }
+    }
+
+    private static long RandomValue(StateLayout layout, int k, Random rnd)
+    {
+        int bits = layout.Bits[k];
+        ulong code = bits == 0 ? 0 : bits == 64 ? (ulong)rnd.NextInt64() * 3 : (ulong)rnd.NextInt64() & ((1UL << bits) - 1);
+        return layout.Codec[k] switch
+        {
+            SlotCodec.Plain => (long)code + layout.Lo[k],
+            SlotCodec.Option => code == 0 ? TypeOps.NoneValue : (long)code - 1 + layout.Lo[k],
+            _ => (long)(code << (int)layout.Lo[k]),
+        };
     }
 
     [Fact]
