@@ -97,6 +97,56 @@ public class SymmetryTests
         }
     }
 
+    [Theory]
+    [InlineData("small")]
+    [InlineData("flags")]
+    public unsafe void Compiled_blank_and_permute_agree_with_the_generic_loops(string config)
+    {
+        var ts = new SpecTransitionSystem(SpecHarness.LoadFile(Repo.Path("spec", "anon_vma.yaml"), config), symmetry: false);
+        var (states, _) = Explore(ts, limit: 3000);
+        var s = new SymmetryLayout(ts.Ir.Vars, ts.Ir.Pools.Where(p => p.Symmetric).ToList());
+        var layout = ts.Compiled.Layout;
+        var bases = SymmetryCode.Bases(s);
+        var blankCode = s.BlankCode(layout.Defaults);
+        var permuteCode = s.PermuteCode(layout.Defaults);
+        var rnd = new Random(3);
+        var slots = new long[layout.Slots];
+        var blank = s.Pools.Select(p => new bool[p.Size]).ToArray();
+        var slotBlank = new bool[layout.Slots];
+        var blankFlat = new byte[bases[^1]];
+        var slotBlankFlat = new byte[layout.Slots];
+        var expected = new long[layout.Slots];
+        var actual = new long[layout.Slots];
+        int blankObjects = 0;
+        foreach (var state in states)
+        {
+            layout.Unpack(state, slots);
+            s.Blank(slots, layout.Defaults, blank, slotBlank);
+            fixed (long* sp = slots)
+            fixed (byte* bp = blankFlat)
+            fixed (byte* sb = slotBlankFlat)
+                blankCode(sp, bp, sb);
+            for (int p = 0; p < s.Pools.Length; p++)
+                for (int o = 0; o < s.Pools[p].Size; o++)
+                {
+                    Assert.Equal(blank[p][o], blankFlat[bases[p] + o] != 0);
+                    if (blank[p][o]) blankObjects++;
+                }
+            Assert.Equal(slotBlank, slotBlankFlat.Select(b => b != 0));
+            // A random renumbering of every pool.
+            var perm = s.Pools.Select(p => Enumerable.Range(0, p.Size).OrderBy(_ => rnd.Next()).ToArray()).ToArray();
+            var permFlat = perm.SelectMany(x => x).ToArray();
+            s.Permute(slots, perm, slotBlank, layout.Defaults, expected);
+            fixed (long* sp = slots)
+            fixed (int* pp = permFlat)
+            fixed (byte* sb = slotBlankFlat)
+            fixed (long* dp = actual)
+                permuteCode(sp, pp, sb, dp);
+            Assert.Equal(expected, actual);
+        }
+        Assert.True(states.Count >= 1000 && blankObjects > 0, $"{states.Count} states, {blankObjects} blank objects");
+    }
+
     /// Plain BFS over a transition system: every distinct state (packed) and the number of
     /// distinct fingerprints (canonical ones when the system reduces by symmetry).
     private static (List<ulong[]> States, int Distinct) Explore(SpecTransitionSystem ts, int limit = int.MaxValue)

@@ -14,7 +14,7 @@ namespace Formal.Spec.Runtime;
 /// An object all of whose fields are at their defaults is blank (a free slot of its pool): its
 /// fields are not looked at, so the default references they hold (object 0) do not single out
 /// object 0. Specs must reset freed objects to `default` for free objects to be interchangeable.
-internal sealed class Canonicalizer
+internal sealed unsafe class Canonicalizer
 {
     public const int MaxCandidates = 5040;
 
@@ -29,6 +29,12 @@ internal sealed class Canonicalizer
     private readonly int[][] _groupStart, _groupLen;
     private readonly int[] _groupCount;
     private readonly long[] _permuted;
+    // Flat object numbering for the compiled passes: pool p's object k is _bases[p] + k.
+    private readonly int[] _bases;
+    private readonly byte[] _blankFlat;
+    private readonly int[] _permFlat;
+    private readonly SymmetryCode.BlankFn _blankCode;
+    private readonly SymmetryCode.PermuteFn _permuteCode;
     private readonly ulong[] _best, _cand;
 
     public long Inexact { get; private set; }
@@ -51,6 +57,11 @@ internal sealed class Canonicalizer
         _groupLen = _size.Select(n => new int[n]).ToArray();
         _groupCount = new int[_pools];
         _permuted = new long[layout.Slots];
+        _bases = SymmetryCode.Bases(s);
+        _blankFlat = new byte[_bases[^1]];
+        _permFlat = new int[_bases[^1]];
+        _blankCode = s.BlankCode(layout.Defaults);
+        _permuteCode = s.PermuteCode(layout.Defaults);
         _best = new ulong[layout.Words];
         _cand = new ulong[layout.Words];
     }
@@ -84,7 +95,12 @@ internal sealed class Canonicalizer
             Array.Fill(_color[p], (ulong)(p + 1) * 0x51AFD7ED558CCDUL);
             Array.Clear(_touched[p]);
         }
-        s.Blank(slots, _layout.Defaults, _blank, _slotBlank);
+        fixed (long* sp = slots)
+        fixed (byte* bp = _blankFlat)
+        fixed (bool* sb = _slotBlank)
+            _blankCode(sp, bp, (byte*)sb);
+        for (int p = 0; p < _pools; p++)
+            for (int o = 0; o < _size[p]; o++) _blank[p][o] = _blankFlat[_bases[p] + o] != 0;
         // A slot of a blank object is ignored; an object is touched when it is not blank or a
         // slot that is not ignored refers to it.
         for (int i = 0; i < s.Slots; i++)
@@ -288,14 +304,17 @@ internal sealed class Canonicalizer
 
     private void Apply(ReadOnlySpan<long> slots, ref bool first)
     {
-        var s = _s;
         for (int p = 0; p < _pools; p++)
         {
             var order = _order[p];
-            var perm = _perm[p];
-            for (int k = 0; k < order.Length; k++) perm[order[k]] = k;
+            int b = _bases[p];
+            for (int k = 0; k < order.Length; k++) _permFlat[b + order[k]] = k;
         }
-        s.Permute(slots, _perm, _slotBlank, _layout.Defaults, _permuted);
+        fixed (long* sp = slots)
+        fixed (int* pp = _permFlat)
+        fixed (bool* sb = _slotBlank)
+        fixed (long* dp = _permuted)
+            _permuteCode(sp, pp, (byte*)sb, dp);
         if (first)
         {
             _layout.Pack(_permuted, _best);

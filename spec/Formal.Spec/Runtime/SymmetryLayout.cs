@@ -117,6 +117,15 @@ internal sealed class SymmetryLayout
             }
     }
 
+    private SymmetryCode.BlankFn? _blankCode;
+    private SymmetryCode.PermuteFn? _permuteCode;
+
+    /// <see cref="Blank"/> and <see cref="Permute"/> compiled for this layout (on first use;
+    /// the defaults are the state layout's, the same for every caller).
+    public SymmetryCode.BlankFn BlankCode(long[] defaults) => _blankCode ??= SymmetryCode.Blank(this, defaults);
+
+    public SymmetryCode.PermuteFn PermuteCode(long[] defaults) => _permuteCode ??= SymmetryCode.Permute(this, defaults);
+
     private int PoolId(PoolTy p)
     {
         for (int i = 0; i < Pools.Length; i++)
