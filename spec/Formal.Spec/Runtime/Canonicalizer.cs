@@ -35,11 +35,18 @@ internal sealed unsafe class Canonicalizer
     private readonly int[] _permFlat;
     private readonly SymmetryCode.BlankFn _blankCode;
     private readonly SymmetryCode.PermuteFn _permuteCode;
+    private readonly RefinementCode.TouchFn? _touchCode;
+    private readonly RefinementCode.RoundFn? _roundCode;
+    private readonly byte[] _touchedFlat;
+    private ulong[] _colorFlat, _nextFlat;
+    private readonly ulong[] _fixedFlat;
     private readonly ulong[] _best, _cand;
 
     public long Inexact { get; private set; }
 
-    public Canonicalizer(SymmetryLayout s, StateLayout layout)
+    /// <param name="compiled">use the compiled refinement passes where the layout allows (tests
+    /// compare them with the generic loops)</param>
+    public Canonicalizer(SymmetryLayout s, StateLayout layout, bool compiled = true)
     {
         _s = s;
         _layout = layout;
@@ -62,6 +69,12 @@ internal sealed unsafe class Canonicalizer
         _permFlat = new int[_bases[^1]];
         _blankCode = s.BlankCode(layout.Defaults);
         _permuteCode = s.PermuteCode(layout.Defaults);
+        _touchCode = compiled ? s.TouchCode() : null;
+        _roundCode = compiled ? s.RoundCode() : null;
+        _touchedFlat = new byte[_bases[^1]];
+        _colorFlat = new ulong[_bases[^1]];
+        _nextFlat = new ulong[_bases[^1]];
+        _fixedFlat = new ulong[_bases[^1]];
         _best = new ulong[layout.Words];
         _cand = new ulong[layout.Words];
     }
@@ -101,6 +114,11 @@ internal sealed unsafe class Canonicalizer
             _blankCode(sp, bp, (byte*)sb);
         for (int p = 0; p < _pools; p++)
             for (int o = 0; o < _size[p]; o++) _blank[p][o] = _blankFlat[_bases[p] + o] != 0;
+        if (_touchCode is not null)
+        {
+            RefineCompiled(slots);
+            return;
+        }
         // A slot of a blank object is ignored; an object is touched when it is not blank or a
         // slot that is not ignored refers to it.
         for (int i = 0; i < s.Slots; i++)
@@ -138,7 +156,7 @@ internal sealed unsafe class Canonicalizer
             // the canonical form's invariance (colours are computed the same way for every
             // member of an orbit).
             for (int p = 0; p < _pools; p++)
-                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? 0x5851F42D4C957F2DUL : 0x14057B7EF767814FUL)) + _fixed[p][o];
+                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? RefinementCode.TouchedMark : RefinementCode.UntouchedMark)) + _fixed[p][o];
             foreach (int i in varying)
             {
                 if (_slotBlank[i]) continue;
@@ -182,6 +200,43 @@ internal sealed unsafe class Canonicalizer
             // Refinement only splits classes; once a round splits none, later rounds cannot
             // either. Nor is there anything to split once no touched object shares its colour
             // (the loop condition): untouched ones are interchangeable and never tried.
+            int now = Classes(out ties);
+            if (now == classes) break;
+            classes = now;
+        }
+    }
+
+    /// <see cref="Refine"/> with its per-slot passes compiled (<see cref="RefinementCode"/>): the
+    /// same colours, kept in flat arrays and copied to the per-pool ones after each round.
+    private void RefineCompiled(ReadOnlySpan<long> slots)
+    {
+        fixed (long* sp = slots)
+        fixed (bool* sb = _slotBlank)
+        fixed (byte* bp = _blankFlat)
+        fixed (byte* tp = _touchedFlat)
+        fixed (ulong* fp = _fixedFlat)
+            _touchCode!(sp, (byte*)sb, bp, tp, fp);
+        for (int p = 0; p < _pools; p++)
+        {
+            int b = _bases[p];
+            for (int o = 0; o < _size[p]; o++)
+            {
+                _touched[p][o] = _touchedFlat[b + o] != 0;
+                _colorFlat[b + o] = _color[p][o];
+            }
+        }
+        int classes = Classes(out bool ties);
+        for (int round = 0; round < 4 && ties; round++)
+        {
+            fixed (long* sp = slots)
+            fixed (bool* sb = _slotBlank)
+            fixed (byte* tp = _touchedFlat)
+            fixed (ulong* cp = _colorFlat)
+            fixed (ulong* fp = _fixedFlat)
+            fixed (ulong* np = _nextFlat)
+                _roundCode!(sp, (byte*)sb, tp, cp, fp, np);
+            (_colorFlat, _nextFlat) = (_nextFlat, _colorFlat);
+            for (int p = 0; p < _pools; p++) Array.Copy(_colorFlat, _bases[p], _color[p], 0, _size[p]);
             int now = Classes(out ties);
             if (now == classes) break;
             classes = now;

@@ -126,6 +126,15 @@ internal sealed class SymmetryLayout
 
     public SymmetryCode.PermuteFn PermuteCode(long[] defaults) => _permuteCode ??= SymmetryCode.Permute(this, defaults);
 
+    private RefinementCode.TouchFn? _touchCode;
+    private RefinementCode.RoundFn? _roundCode;
+
+    /// Colour refinement's passes compiled for this layout; null when a slot is keyed by
+    /// several objects (the generic loops then run).
+    public RefinementCode.TouchFn? TouchCode() => RefinementCode.Applies(this) ? _touchCode ??= RefinementCode.Touch(this) : null;
+
+    public RefinementCode.RoundFn? RoundCode() => RefinementCode.Applies(this) ? _roundCode ??= RefinementCode.Round(this) : null;
+
     private int PoolId(PoolTy p)
     {
         for (int i = 0; i < Pools.Length; i++)

@@ -1,0 +1,321 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using Formal.Spec.Types;
+
+namespace Formal.Spec.Runtime;
+
+/// The per-slot passes of colour refinement (<see cref="Canonicalizer"/>) compiled for one
+/// symmetry layout: straight-line IL over flat object numbers (pool p's object k is
+/// Base[p] + k) with every slot's kind, owner and hash constants built in. They compute exactly
+/// what the generic loops compute. Layouts with a slot keyed by several objects are not
+/// compiled (null); the generic loops handle them.
+internal static unsafe class RefinementCode
+{
+    /// touched[o] = 1 for objects not blank or referred to by a slot that is not ignored;
+    /// fixed[o] = what the fixed slots tell o (summed once, every round adds it).
+    public delegate void TouchFn(long* slots, byte* slotBlank, byte* blank, byte* touched, ulong* fixedSums);
+
+    /// One round: next from color (see Canonicalizer.Refine).
+    public delegate void RoundFn(long* slots, byte* slotBlank, byte* touched, ulong* color, ulong* fixedSums, ulong* next);
+
+    private const ulong Golden = 0x9E3779B97F4A7C15UL;
+    public const ulong TouchedMark = 0x5851F42D4C957F2DUL, UntouchedMark = 0x14057B7EF767814FUL;
+
+    public static bool Applies(SymmetryLayout s)
+    {
+        for (int i = 0; i < s.Slots; i++)
+            if (s.KeyCount[i] > 1) return false;
+        return true;
+    }
+
+    public static TouchFn Touch(SymmetryLayout s)
+    {
+        var bases = SymmetryCode.Bases(s);
+        int objects = bases[^1];
+        var dm = new DynamicMethod("touch", typeof(void), [typeof(long*), typeof(byte*), typeof(byte*), typeof(byte*), typeof(ulong*)], typeof(RefinementCode).Module, skipVisibility: true);
+        var il = dm.GetILGenerator();
+        var v = il.DeclareLocal(typeof(long));
+        for (int o = 0; o < objects; o++)
+        {
+            // touched[o] = blank[o] ^ 1; fixed[o] = 0
+            Address(il, 3, o, 1);
+            Load(il, 2, o, 1, OpCodes.Ldind_U1);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Xor);
+            il.Emit(OpCodes.Stind_I1);
+            Address(il, 4, o, 8);
+            il.Emit(OpCodes.Ldc_I8, 0L);
+            il.Emit(OpCodes.Stind_I8);
+        }
+        for (int i = 0; i < s.Slots; i++)
+        {
+            byte kind = s.Kind[i];
+            bool isFixed = kind == SymmetryLayout.NoRef && s.KeyCount[i] == 1;
+            if (kind == SymmetryLayout.NoRef && !isFixed) continue;
+            var skip = il.DefineLabel();
+            SkipIfBlank(il, s, i, skip);
+            Load(il, 0, i, 8, OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Stloc, v);
+            int vb = s.ValuePool[i] >= 0 ? bases[s.ValuePool[i]] : 0;
+            switch (kind)
+            {
+                case SymmetryLayout.OptRef:
+                    il.Emit(OpCodes.Ldloc, v);
+                    il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
+                    il.Emit(OpCodes.Beq, skip);
+                    goto case SymmetryLayout.Ref;
+                case SymmetryLayout.Ref:
+                    // touched[vb + v] = 1
+                    DynamicAddress(il, 3, vb, v, 1);
+                    il.Emit(OpCodes.Ldc_I4_1);
+                    il.Emit(OpCodes.Stind_I1);
+                    break;
+                case SymmetryLayout.SetRef:
+                    il.Emit(OpCodes.Ldloc, v);
+                    Address(il, 3, vb, 1);
+                    il.Emit(OpCodes.Call, Helper(nameof(TouchSet)));
+                    break;
+                default:
+                {
+                    // fixed[owner] += Mix(keyRel + v * Golden)
+                    int owner = bases[s.OwnerPool[i]] + s.OwnerIndex[i];
+                    Address(il, 4, owner, 8);
+                    il.Emit(OpCodes.Dup);
+                    il.Emit(OpCodes.Ldind_I8);
+                    il.Emit(OpCodes.Ldc_I8, (long)s.KeyRelHash[s.KeyStart[i]]);
+                    il.Emit(OpCodes.Ldloc, v);
+                    il.Emit(OpCodes.Ldc_I8, unchecked((long)Golden));
+                    il.Emit(OpCodes.Mul);
+                    il.Emit(OpCodes.Add);
+                    Mix(il);
+                    il.Emit(OpCodes.Add);
+                    il.Emit(OpCodes.Stind_I8);
+                    break;
+                }
+            }
+            il.MarkLabel(skip);
+        }
+        il.Emit(OpCodes.Ret);
+        return (TouchFn)dm.CreateDelegate(typeof(TouchFn));
+    }
+
+    public static RoundFn Round(SymmetryLayout s)
+    {
+        var bases = SymmetryCode.Bases(s);
+        int objects = bases[^1];
+        var dm = new DynamicMethod("round", typeof(void), [typeof(long*), typeof(byte*), typeof(byte*), typeof(ulong*), typeof(ulong*), typeof(ulong*)], typeof(RefinementCode).Module, skipVisibility: true);
+        var il = dm.GetILGenerator();
+        var v = il.DeclareLocal(typeof(long));
+        var keys = il.DeclareLocal(typeof(ulong));
+        for (int o = 0; o < objects; o++)
+        {
+            // next[o] = Mix(color[o] + (touched[o] ? TouchedMark : UntouchedMark)) + fixed[o]
+            var untouched = il.DefineLabel();
+            var go = il.DefineLabel();
+            Address(il, 5, o, 8);
+            Load(il, 3, o, 8, OpCodes.Ldind_I8);
+            Load(il, 2, o, 1, OpCodes.Ldind_U1);
+            il.Emit(OpCodes.Brfalse, untouched);
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)TouchedMark));
+            il.Emit(OpCodes.Br, go);
+            il.MarkLabel(untouched);
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)UntouchedMark));
+            il.MarkLabel(go);
+            il.Emit(OpCodes.Add);
+            Mix(il);
+            Load(il, 4, o, 8, OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stind_I8);
+        }
+        foreach (int i in s.Varying)
+        {
+            byte kind = s.Kind[i];
+            var skip = il.DefineLabel();
+            SkipIfBlank(il, s, i, skip);
+            Load(il, 0, i, 8, OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Stloc, v);
+            int vb = bases[s.ValuePool[i]];
+            int owner = s.OwnerPool[i] >= 0 ? bases[s.OwnerPool[i]] + s.OwnerIndex[i] : -1;
+            int ks = s.KeyStart[i];
+            // keys = owner ? Mix(color[owner] + keyPos) : 0
+            if (owner >= 0)
+            {
+                Load(il, 3, owner, 8, OpCodes.Ldind_I8);
+                il.Emit(OpCodes.Ldc_I8, (long)s.KeyPosHash[ks]);
+                il.Emit(OpCodes.Add);
+                Mix(il);
+            }
+            else il.Emit(OpCodes.Ldc_I8, 0L);
+            il.Emit(OpCodes.Stloc, keys);
+            if (owner >= 0)
+            {
+                // next[owner] += Mix(keyRel + value * Golden)
+                Address(il, 5, owner, 8);
+                il.Emit(OpCodes.Dup);
+                il.Emit(OpCodes.Ldind_I8);
+                il.Emit(OpCodes.Ldc_I8, (long)s.KeyRelHash[ks]);
+                Value(il, kind, v, vb);
+                il.Emit(OpCodes.Ldc_I8, unchecked((long)Golden));
+                il.Emit(OpCodes.Mul);
+                il.Emit(OpCodes.Add);
+                Mix(il);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Stind_I8);
+            }
+            switch (kind)
+            {
+                case SymmetryLayout.OptRef:
+                    il.Emit(OpCodes.Ldloc, v);
+                    il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
+                    il.Emit(OpCodes.Beq, skip);
+                    goto case SymmetryLayout.Ref;
+                case SymmetryLayout.Ref:
+                    // next[vb + v] += Mix(RefHash + keys)
+                    DynamicAddress(il, 5, vb, v, 8);
+                    il.Emit(OpCodes.Dup);
+                    il.Emit(OpCodes.Ldind_I8);
+                    il.Emit(OpCodes.Ldc_I8, (long)s.RefHash[i]);
+                    il.Emit(OpCodes.Ldloc, keys);
+                    il.Emit(OpCodes.Add);
+                    Mix(il);
+                    il.Emit(OpCodes.Add);
+                    il.Emit(OpCodes.Stind_I8);
+                    break;
+                case SymmetryLayout.SetRef:
+                    il.Emit(OpCodes.Ldloc, v);
+                    Address(il, 5, vb, 8);
+                    il.Emit(OpCodes.Ldc_I8, (long)s.SetHash[i]);
+                    il.Emit(OpCodes.Ldloc, keys);
+                    il.Emit(OpCodes.Add);
+                    Mix(il);
+                    il.Emit(OpCodes.Call, Helper(nameof(AddToSet)));
+                    break;
+            }
+            il.MarkLabel(skip);
+        }
+        il.Emit(OpCodes.Ret);
+        return (RoundFn)dm.CreateDelegate(typeof(RoundFn));
+    }
+
+    // The colour a slot's value contributes (Canonicalizer.Refine): pushes a ulong.
+    private static void Value(ILGenerator il, byte kind, LocalBuilder v, int vb)
+    {
+        switch (kind)
+        {
+            case SymmetryLayout.Ref:
+                LoadColor(il, vb, v);
+                il.Emit(OpCodes.Ldc_I8, 0x100L);
+                il.Emit(OpCodes.Add);
+                break;
+            case SymmetryLayout.OptRef:
+            {
+                var some = il.DefineLabel();
+                var done = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, v);
+                il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
+                il.Emit(OpCodes.Bne_Un, some);
+                il.Emit(OpCodes.Ldc_I8, 0x200L);
+                il.Emit(OpCodes.Br, done);
+                il.MarkLabel(some);
+                LoadColor(il, vb, v);
+                il.Emit(OpCodes.Ldc_I8, 0x300L);
+                il.Emit(OpCodes.Add);
+                il.MarkLabel(done);
+                break;
+            }
+            case SymmetryLayout.SetRef:
+                il.Emit(OpCodes.Ldloc, v);
+                Address(il, 3, vb, 8);
+                il.Emit(OpCodes.Call, Helper(nameof(SetColor)));
+                break;
+            default:
+                il.Emit(OpCodes.Ldloc, v);
+                break;
+        }
+    }
+
+    private static void LoadColor(ILGenerator il, int vb, LocalBuilder v)
+    {
+        DynamicAddress(il, 3, vb, v, 8);
+        il.Emit(OpCodes.Ldind_I8);
+    }
+
+    private static MethodInfo Helper(string name) => typeof(RefinementCode).GetMethod(name, BindingFlags.Static | BindingFlags.NonPublic)!;
+
+    private static void TouchSet(long v, byte* touched)
+    {
+        for (ulong b = (ulong)v; b != 0; b &= b - 1) touched[System.Numerics.BitOperations.TrailingZeroCount(b)] = 1;
+    }
+
+    private static ulong SetColor(long v, ulong* color)
+    {
+        ulong sum = 0x400;
+        for (ulong b = (ulong)v; b != 0; b &= b - 1) sum += Runtime.Mix.Hash(color[System.Numerics.BitOperations.TrailingZeroCount(b)]);
+        return sum;
+    }
+
+    private static void AddToSet(long v, ulong* next, ulong add)
+    {
+        for (ulong b = (ulong)v; b != 0; b &= b - 1) next[System.Numerics.BitOperations.TrailingZeroCount(b)] += add;
+    }
+
+    // Mix.Hash of the ulong on the stack.
+    private static void Mix(ILGenerator il)
+    {
+        XorShift(il, 30);
+        il.Emit(OpCodes.Ldc_I8, unchecked((long)0xBF58476D1CE4E5B9UL));
+        il.Emit(OpCodes.Mul);
+        XorShift(il, 27);
+        il.Emit(OpCodes.Ldc_I8, unchecked((long)0x94D049BB133111EBUL));
+        il.Emit(OpCodes.Mul);
+        XorShift(il, 31);
+    }
+
+    private static void XorShift(ILGenerator il, int by)
+    {
+        il.Emit(OpCodes.Dup);
+        il.Emit(OpCodes.Ldc_I4, by);
+        il.Emit(OpCodes.Shr_Un);
+        il.Emit(OpCodes.Xor);
+    }
+
+    // Slots of blank objects are ignored (a slot without keys never is).
+    private static void SkipIfBlank(ILGenerator il, SymmetryLayout s, int i, Label skip)
+    {
+        if (s.KeyCount[i] == 0) return;
+        Load(il, 1, i, 1, OpCodes.Ldind_U1);
+        il.Emit(OpCodes.Brtrue, skip);
+    }
+
+    private static void Address(ILGenerator il, int arg, int index, int size)
+    {
+        il.Emit(OpCodes.Ldarg, (short)arg);
+        if (index > 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, index * size);
+            il.Emit(OpCodes.Add);
+        }
+    }
+
+    private static void Load(ILGenerator il, int arg, int index, int size, OpCode load)
+    {
+        Address(il, arg, index, size);
+        il.Emit(load);
+    }
+
+    // &arg[poolBase + v]
+    private static void DynamicAddress(ILGenerator il, int arg, int poolBase, LocalBuilder v, int size)
+    {
+        il.Emit(OpCodes.Ldarg, (short)arg);
+        il.Emit(OpCodes.Ldloc, v);
+        if (poolBase > 0)
+        {
+            il.Emit(OpCodes.Ldc_I8, (long)poolBase);
+            il.Emit(OpCodes.Add);
+        }
+        il.Emit(OpCodes.Conv_I);
+        il.Emit(OpCodes.Ldc_I4, size);
+        il.Emit(OpCodes.Mul);
+        il.Emit(OpCodes.Add);
+    }
+}
