@@ -6,11 +6,8 @@ namespace Formal.Explorer.Bfs;
 /// One worker's part of phase 1 of a parallel level: expands a chunk of parents with the
 /// worker's own generator and keeps the successors whose fingerprints the seen set did not hold
 /// when the level began (the seen set is only read in this phase).
-internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int partitions, bool checkDeadlock, int words) : IStateVisitor
+internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int partitions, bool checkDeadlock) : IStateVisitor
 {
-    // Successors wait here in batches so that their seen-set lookups can be prefetched together.
-    private const int Batch = 32;
-    private readonly Candidates _pending = new(words);
     private readonly LocalFingerprints _local = new();
     private ChunkOutput _out = null!;
     private long _parentKey;
@@ -25,7 +22,6 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
     {
         _out = output;
         output.Reset();
-        _pending.Clear();
         _local.Clear();
         for (int i = from; i < to; i++)
         {
@@ -42,29 +38,19 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
             if (checkDeadlock && _ordinal == 0) output.Event = true;
             if (output.Event) return;
         }
-        Flush();
     }
 
-    private void Flush()
-    {
-        int n = _pending.Count;
-        for (int k = 0; k < n; k++) seen.Prefetch(_pending.Fp(k));
-        for (int k = 0; k < n; k++)
-        {
-            ulong fp = _pending.Fp(k);
-            if (seen.Contains(fp) || !_local.Add(fp)) continue;
-            int part = partitions == 1 ? 0 : SeenSet.ShardOf(fp) % partitions;
-            _out.Parts[part].Add(fp, _pending.Key(k), _pending.State(k));
-        }
-        _pending.Clear();
-    }
+    // The generator hands a parent's successors over together and announces their
+    // fingerprints first (MayDefer), so the seen-set lookups overlap.
+    public void Prefetch(ulong fingerprint) => seen.Prefetch(fingerprint);
 
     public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
     {
         _out.Generated++;
         int ordinal = _ordinal++;
-        _pending.Add(fingerprint, _parentKey | (uint)ordinal, packed);
-        if (_pending.Count == Batch) Flush();
+        if (seen.Contains(fingerprint) || !_local.Add(fingerprint)) return;
+        int part = partitions == 1 ? 0 : SeenSet.ShardOf(fingerprint) % partitions;
+        _out.Parts[part].Add(fingerprint, _parentKey | (uint)ordinal, packed);
     }
 
     // The parent is in the seen set: a stutter is only counted (no copy, no lookup).
