@@ -20,12 +20,7 @@ internal static unsafe class LayoutCode
         {
             int w = l.Bits[i];
             // slots[i] = ...
-            il.Emit(OpCodes.Ldarg_1);
-            if (i > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, i * sizeof(long));
-                il.Emit(OpCodes.Add);
-            }
+            IlEmit.Address(il, 1, i, sizeof(long));
             if (w == 0)
             {
                 // No bits: the code is 0.
@@ -35,7 +30,7 @@ internal static unsafe class LayoutCode
                 continue;
             }
             int p = l.BitPos[i], word = p >> 6, shift = p & 63;
-            LoadWord(il, word);
+            IlEmit.Load(il, 0, word, sizeof(ulong), OpCodes.Ldind_I8);
             if (shift > 0)
             {
                 il.Emit(OpCodes.Ldc_I4, shift);
@@ -43,7 +38,7 @@ internal static unsafe class LayoutCode
             }
             if (shift + w > 64)
             {
-                LoadWord(il, word + 1);
+                IlEmit.Load(il, 0, word + 1, sizeof(ulong), OpCodes.Ldind_I8);
                 il.Emit(OpCodes.Ldc_I4, 64 - shift);
                 il.Emit(OpCodes.Shl);
                 il.Emit(OpCodes.Or);
@@ -109,13 +104,7 @@ internal static unsafe class LayoutCode
         {
             int w = l.Bits[i];
             if (w == 0) continue;
-            il.Emit(OpCodes.Ldarg_0);
-            if (i > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, i * sizeof(long));
-                il.Emit(OpCodes.Add);
-            }
-            il.Emit(OpCodes.Ldind_I8);
+            IlEmit.Load(il, 0, i, sizeof(long), OpCodes.Ldind_I8);
             switch (l.Codec[i])
             {
                 case SlotCodec.Plain:
@@ -162,12 +151,7 @@ internal static unsafe class LayoutCode
         }
         for (int j = 0; j < l.Words; j++)
         {
-            il.Emit(OpCodes.Ldarg_1);
-            if (j > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, j * sizeof(ulong));
-                il.Emit(OpCodes.Add);
-            }
+            IlEmit.Address(il, 1, j, sizeof(ulong));
             il.Emit(OpCodes.Ldloc, acc[j]);
             il.Emit(OpCodes.Stind_I8);
         }
@@ -175,16 +159,6 @@ internal static unsafe class LayoutCode
         return (PackFn)dm.CreateDelegate(typeof(PackFn));
     }
 
-    private static void LoadWord(ILGenerator il, int word)
-    {
-        il.Emit(OpCodes.Ldarg_0);
-        if (word > 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, word * sizeof(ulong));
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Ldind_I8);
-    }
 
     // acc |= code << shift (or >> shift for the high part of a slot that straddles two words)
     private static void OrInto(ILGenerator il, LocalBuilder acc, LocalBuilder code, int shift, bool left)

@@ -38,12 +38,12 @@ internal static unsafe class RefinementCode
         for (int o = 0; o < objects; o++)
         {
             // touched[o] = blank[o] ^ 1; fixed[o] = 0
-            Address(il, 3, o, 1);
-            Load(il, 2, o, 1, OpCodes.Ldind_U1);
+            IlEmit.Address(il, 3, o, 1);
+            IlEmit.Load(il, 2, o, 1, OpCodes.Ldind_U1);
             il.Emit(OpCodes.Ldc_I4_1);
             il.Emit(OpCodes.Xor);
             il.Emit(OpCodes.Stind_I1);
-            Address(il, 4, o, 8);
+            IlEmit.Address(il, 4, o, 8);
             il.Emit(OpCodes.Ldc_I8, 0L);
             il.Emit(OpCodes.Stind_I8);
         }
@@ -54,42 +54,31 @@ internal static unsafe class RefinementCode
             if (kind == SymmetryLayout.NoRef && !isFixed) continue;
             var skip = il.DefineLabel();
             SkipIfBlank(il, s, i, skip);
-            Load(il, 0, i, 8, OpCodes.Ldind_I8);
+            IlEmit.Load(il, 0, i, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Stloc, v);
             int vb = s.ValuePool[i] >= 0 ? bases[s.ValuePool[i]] : 0;
             switch (kind)
             {
                 case SymmetryLayout.OptRef:
-                    il.Emit(OpCodes.Ldloc, v);
-                    il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
-                    il.Emit(OpCodes.Beq, skip);
+                    IlEmit.IfNone(il, v, skip);
                     goto case SymmetryLayout.Ref;
                 case SymmetryLayout.Ref:
                     // touched[vb + v] = 1
-                    DynamicAddress(il, 3, vb, v, 1);
+                    IlEmit.DynamicAddress(il, 3, vb, v, 1);
                     il.Emit(OpCodes.Ldc_I4_1);
                     il.Emit(OpCodes.Stind_I1);
                     break;
                 case SymmetryLayout.SetRef:
                     il.Emit(OpCodes.Ldloc, v);
-                    Address(il, 3, vb, 1);
+                    IlEmit.Address(il, 3, vb, 1);
                     il.Emit(OpCodes.Call, Helper(nameof(TouchSet)));
                     break;
                 default:
                 {
                     // fixed[owner] += Mix(keyRel + v * Golden)
                     int owner = bases[s.OwnerPool[i]] + s.OwnerIndex[i];
-                    Address(il, 4, owner, 8);
-                    il.Emit(OpCodes.Dup);
-                    il.Emit(OpCodes.Ldind_I8);
-                    il.Emit(OpCodes.Ldc_I8, (long)s.KeyRelHash[s.KeyStart[i]]);
-                    il.Emit(OpCodes.Ldloc, v);
-                    il.Emit(OpCodes.Ldc_I8, unchecked((long)Golden));
-                    il.Emit(OpCodes.Mul);
-                    il.Emit(OpCodes.Add);
-                    Mix(il);
-                    il.Emit(OpCodes.Add);
-                    il.Emit(OpCodes.Stind_I8);
+                    IlEmit.Address(il, 4, owner, 8);
+                    IlEmit.AddMixed(il, () => KeyTerm(il, s.KeyRelHash[s.KeyStart[i]], () => il.Emit(OpCodes.Ldloc, v)));
                     break;
                 }
             }
@@ -112,9 +101,9 @@ internal static unsafe class RefinementCode
             // next[o] = Mix(color[o] + (touched[o] ? TouchedMark : UntouchedMark)) + fixed[o]
             var untouched = il.DefineLabel();
             var go = il.DefineLabel();
-            Address(il, 5, o, 8);
-            Load(il, 3, o, 8, OpCodes.Ldind_I8);
-            Load(il, 2, o, 1, OpCodes.Ldind_U1);
+            IlEmit.Address(il, 5, o, 8);
+            IlEmit.Load(il, 3, o, 8, OpCodes.Ldind_I8);
+            IlEmit.Load(il, 2, o, 1, OpCodes.Ldind_U1);
             il.Emit(OpCodes.Brfalse, untouched);
             il.Emit(OpCodes.Ldc_I8, unchecked((long)TouchedMark));
             il.Emit(OpCodes.Br, go);
@@ -122,8 +111,8 @@ internal static unsafe class RefinementCode
             il.Emit(OpCodes.Ldc_I8, unchecked((long)UntouchedMark));
             il.MarkLabel(go);
             il.Emit(OpCodes.Add);
-            Mix(il);
-            Load(il, 4, o, 8, OpCodes.Ldind_I8);
+            IlEmit.Mix(il);
+            IlEmit.Load(il, 4, o, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stind_I8);
         }
@@ -132,7 +121,7 @@ internal static unsafe class RefinementCode
             byte kind = s.Kind[i];
             var skip = il.DefineLabel();
             SkipIfBlank(il, s, i, skip);
-            Load(il, 0, i, 8, OpCodes.Ldind_I8);
+            IlEmit.Load(il, 0, i, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Stloc, v);
             int vb = bases[s.ValuePool[i]];
             int owner = s.OwnerPool[i] >= 0 ? bases[s.OwnerPool[i]] + s.OwnerIndex[i] : -1;
@@ -140,54 +129,41 @@ internal static unsafe class RefinementCode
             // keys = owner ? Mix(color[owner] + keyPos) : 0
             if (owner >= 0)
             {
-                Load(il, 3, owner, 8, OpCodes.Ldind_I8);
+                IlEmit.Load(il, 3, owner, 8, OpCodes.Ldind_I8);
                 il.Emit(OpCodes.Ldc_I8, (long)s.KeyPosHash[ks]);
                 il.Emit(OpCodes.Add);
-                Mix(il);
+                IlEmit.Mix(il);
             }
             else il.Emit(OpCodes.Ldc_I8, 0L);
             il.Emit(OpCodes.Stloc, keys);
             if (owner >= 0)
             {
                 // next[owner] += Mix(keyRel + value * Golden)
-                Address(il, 5, owner, 8);
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Ldind_I8);
-                il.Emit(OpCodes.Ldc_I8, (long)s.KeyRelHash[ks]);
-                Value(il, kind, v, vb);
-                il.Emit(OpCodes.Ldc_I8, unchecked((long)Golden));
-                il.Emit(OpCodes.Mul);
-                il.Emit(OpCodes.Add);
-                Mix(il);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Stind_I8);
+                IlEmit.Address(il, 5, owner, 8);
+                IlEmit.AddMixed(il, () => KeyTerm(il, s.KeyRelHash[ks], () => Value(il, kind, v, vb)));
             }
             switch (kind)
             {
                 case SymmetryLayout.OptRef:
-                    il.Emit(OpCodes.Ldloc, v);
-                    il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
-                    il.Emit(OpCodes.Beq, skip);
+                    IlEmit.IfNone(il, v, skip);
                     goto case SymmetryLayout.Ref;
                 case SymmetryLayout.Ref:
                     // next[vb + v] += Mix(RefHash + keys)
-                    DynamicAddress(il, 5, vb, v, 8);
-                    il.Emit(OpCodes.Dup);
-                    il.Emit(OpCodes.Ldind_I8);
-                    il.Emit(OpCodes.Ldc_I8, (long)s.RefHash[i]);
-                    il.Emit(OpCodes.Ldloc, keys);
-                    il.Emit(OpCodes.Add);
-                    Mix(il);
-                    il.Emit(OpCodes.Add);
-                    il.Emit(OpCodes.Stind_I8);
+                    IlEmit.DynamicAddress(il, 5, vb, v, 8);
+                    IlEmit.AddMixed(il, () =>
+                    {
+                        il.Emit(OpCodes.Ldc_I8, (long)s.RefHash[i]);
+                        il.Emit(OpCodes.Ldloc, keys);
+                        il.Emit(OpCodes.Add);
+                    });
                     break;
                 case SymmetryLayout.SetRef:
                     il.Emit(OpCodes.Ldloc, v);
-                    Address(il, 5, vb, 8);
+                    IlEmit.Address(il, 5, vb, 8);
                     il.Emit(OpCodes.Ldc_I8, (long)s.SetHash[i]);
                     il.Emit(OpCodes.Ldloc, keys);
                     il.Emit(OpCodes.Add);
-                    Mix(il);
+                    IlEmit.Mix(il);
                     il.Emit(OpCodes.Call, Helper(nameof(AddToSet)));
                     break;
             }
@@ -195,6 +171,16 @@ internal static unsafe class RefinementCode
         }
         il.Emit(OpCodes.Ret);
         return (RoundFn)dm.CreateDelegate(typeof(RoundFn));
+    }
+
+    // keyRel + value * Golden, the term a slot adds to its owner's colour.
+    private static void KeyTerm(ILGenerator il, ulong keyRel, Action value)
+    {
+        il.Emit(OpCodes.Ldc_I8, (long)keyRel);
+        value();
+        il.Emit(OpCodes.Ldc_I8, unchecked((long)Golden));
+        il.Emit(OpCodes.Mul);
+        il.Emit(OpCodes.Add);
     }
 
     // The colour a slot's value contributes (Canonicalizer.Refine): pushes a ulong.
@@ -209,23 +195,21 @@ internal static unsafe class RefinementCode
                 break;
             case SymmetryLayout.OptRef:
             {
-                var some = il.DefineLabel();
+                var none = il.DefineLabel();
                 var done = il.DefineLabel();
-                il.Emit(OpCodes.Ldloc, v);
-                il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
-                il.Emit(OpCodes.Bne_Un, some);
-                il.Emit(OpCodes.Ldc_I8, 0x200L);
-                il.Emit(OpCodes.Br, done);
-                il.MarkLabel(some);
+                IlEmit.IfNone(il, v, none);
                 LoadColor(il, vb, v);
                 il.Emit(OpCodes.Ldc_I8, 0x300L);
                 il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Br, done);
+                il.MarkLabel(none);
+                il.Emit(OpCodes.Ldc_I8, 0x200L);
                 il.MarkLabel(done);
                 break;
             }
             case SymmetryLayout.SetRef:
                 il.Emit(OpCodes.Ldloc, v);
-                Address(il, 3, vb, 8);
+                IlEmit.Address(il, 3, vb, 8);
                 il.Emit(OpCodes.Call, Helper(nameof(SetColor)));
                 break;
             default:
@@ -236,7 +220,7 @@ internal static unsafe class RefinementCode
 
     private static void LoadColor(ILGenerator il, int vb, LocalBuilder v)
     {
-        DynamicAddress(il, 3, vb, v, 8);
+        IlEmit.DynamicAddress(il, 3, vb, v, 8);
         il.Emit(OpCodes.Ldind_I8);
     }
 
@@ -259,63 +243,16 @@ internal static unsafe class RefinementCode
         for (ulong b = (ulong)v; b != 0; b &= b - 1) next[System.Numerics.BitOperations.TrailingZeroCount(b)] += add;
     }
 
-    // Mix.Hash of the ulong on the stack.
-    private static void Mix(ILGenerator il)
-    {
-        XorShift(il, 30);
-        il.Emit(OpCodes.Ldc_I8, unchecked((long)0xBF58476D1CE4E5B9UL));
-        il.Emit(OpCodes.Mul);
-        XorShift(il, 27);
-        il.Emit(OpCodes.Ldc_I8, unchecked((long)0x94D049BB133111EBUL));
-        il.Emit(OpCodes.Mul);
-        XorShift(il, 31);
-    }
 
-    private static void XorShift(ILGenerator il, int by)
-    {
-        il.Emit(OpCodes.Dup);
-        il.Emit(OpCodes.Ldc_I4, by);
-        il.Emit(OpCodes.Shr_Un);
-        il.Emit(OpCodes.Xor);
-    }
 
     // Slots of blank objects are ignored (a slot without keys never is).
     private static void SkipIfBlank(ILGenerator il, SymmetryLayout s, int i, Label skip)
     {
         if (s.KeyCount[i] == 0) return;
-        Load(il, 1, i, 1, OpCodes.Ldind_U1);
+        IlEmit.Load(il, 1, i, 1, OpCodes.Ldind_U1);
         il.Emit(OpCodes.Brtrue, skip);
     }
 
-    private static void Address(ILGenerator il, int arg, int index, int size)
-    {
-        il.Emit(OpCodes.Ldarg, (short)arg);
-        if (index > 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, index * size);
-            il.Emit(OpCodes.Add);
-        }
-    }
 
-    private static void Load(ILGenerator il, int arg, int index, int size, OpCode load)
-    {
-        Address(il, arg, index, size);
-        il.Emit(load);
-    }
 
-    // &arg[poolBase + v]
-    private static void DynamicAddress(ILGenerator il, int arg, int poolBase, LocalBuilder v, int size)
-    {
-        il.Emit(OpCodes.Ldarg, (short)arg);
-        il.Emit(OpCodes.Ldloc, v);
-        if (poolBase > 0)
-        {
-            il.Emit(OpCodes.Ldc_I8, (long)poolBase);
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Conv_I);
-        il.Emit(OpCodes.Ldc_I4, size);
-        il.Emit(OpCodes.Mul);
-        il.Emit(OpCodes.Add);
-    }
 }

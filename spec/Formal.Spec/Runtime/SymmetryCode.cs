@@ -28,31 +28,26 @@ internal static unsafe class SymmetryCode
         var bases = Bases(s);
         var dm = new DynamicMethod("blank", typeof(void), [typeof(long*), typeof(byte*), typeof(byte*)], typeof(SymmetryCode).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
-        for (int o = 0; o < bases[^1]; o++) StoreByte(il, 1, o, 1);
+        for (int o = 0; o < bases[^1]; o++) IlEmit.StoreByte(il, 1, o, 1);
         for (int i = 0; i < s.Slots; i++)
         {
             if (s.KeyCount[i] == 0) continue;
             // if (slots[i] != default) blank[key] = 0 for every key
             var same = il.DefineLabel();
-            LoadSlot(il, 0, i);
+            IlEmit.Load(il, 0, i, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Ldc_I8, defaults[i]);
             il.Emit(OpCodes.Beq, same);
-            for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++) StoreByte(il, 1, bases[s.KeyPool[k]] + s.KeyIndex[k], 0);
+            for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++) IlEmit.StoreByte(il, 1, bases[s.KeyPool[k]] + s.KeyIndex[k], 0);
             il.MarkLabel(same);
         }
         for (int i = 0; i < s.Slots; i++)
         {
             // slotBlank[i] = OR of blank[key] (0 without keys)
-            il.Emit(OpCodes.Ldarg_2);
-            if (i > 0)
-            {
-                il.Emit(OpCodes.Ldc_I4, i);
-                il.Emit(OpCodes.Add);
-            }
+            IlEmit.Address(il, 2, i, 1);
             if (s.KeyCount[i] == 0) il.Emit(OpCodes.Ldc_I4_0);
             for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++)
             {
-                LoadByte(il, 1, bases[s.KeyPool[k]] + s.KeyIndex[k]);
+                IlEmit.Load(il, 1, bases[s.KeyPool[k]] + s.KeyIndex[k], 1, OpCodes.Ldind_U1);
                 if (k > s.KeyStart[i]) il.Emit(OpCodes.Or);
             }
             il.Emit(OpCodes.Stind_I1);
@@ -83,7 +78,7 @@ internal static unsafe class SymmetryCode
             il.Emit(OpCodes.Ldc_I4, i);
             for (int k = s.KeyStart[i]; k < s.KeyStart[i] + s.KeyCount[i]; k++)
             {
-                LoadPerm(il, bases[s.KeyPool[k]] + s.KeyIndex[k]);
+                IlEmit.Load(il, 1, bases[s.KeyPool[k]] + s.KeyIndex[k], 4, OpCodes.Ldind_I4);
                 if (s.KeyIndex[k] != 0)
                 {
                     il.Emit(OpCodes.Ldc_I4, s.KeyIndex[k]);
@@ -102,14 +97,14 @@ internal static unsafe class SymmetryCode
             if (s.KeyCount[i] > 0)
             {
                 var live = il.DefineLabel();
-                LoadByte(il, 2, i);
+                IlEmit.Load(il, 2, i, 1, OpCodes.Ldind_U1);
                 il.Emit(OpCodes.Brfalse, live);
                 il.Emit(OpCodes.Ldc_I8, defaults[i]);
                 il.Emit(OpCodes.Stloc, v);
                 il.Emit(OpCodes.Br, done);
                 il.MarkLabel(live);
             }
-            LoadSlot(il, 0, i);
+            IlEmit.Load(il, 0, i, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Stloc, v);
             int vb = s.ValuePool[i] >= 0 ? bases[s.ValuePool[i]] : 0;
             switch (s.Kind[i])
@@ -118,19 +113,12 @@ internal static unsafe class SymmetryCode
                     MapRef(il, v, vb);
                     break;
                 case SymmetryLayout.OptRef:
-                    il.Emit(OpCodes.Ldloc, v);
-                    il.Emit(OpCodes.Ldc_I8, TypeOps.NoneValue);
-                    il.Emit(OpCodes.Beq, done);
+                    IlEmit.IfNone(il, v, done);
                     MapRef(il, v, vb);
                     break;
                 case SymmetryLayout.SetRef:
                     il.Emit(OpCodes.Ldloc, v);
-                    il.Emit(OpCodes.Ldarg_1);
-                    if (vb > 0)
-                    {
-                        il.Emit(OpCodes.Ldc_I4, vb * sizeof(int));
-                        il.Emit(OpCodes.Add);
-                    }
+                    IlEmit.Address(il, 1, vb, sizeof(int));
                     il.Emit(OpCodes.Call, PermuteSetMethod);
                     il.Emit(OpCodes.Stloc, v);
                     break;
@@ -153,64 +141,13 @@ internal static unsafe class SymmetryCode
     // v = perm[base + v]
     private static void MapRef(ILGenerator il, LocalBuilder v, int poolBase)
     {
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Ldloc, v);
-        if (poolBase > 0)
-        {
-            il.Emit(OpCodes.Ldc_I8, (long)poolBase);
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Conv_I);
-        il.Emit(OpCodes.Ldc_I4_4);
-        il.Emit(OpCodes.Mul);
-        il.Emit(OpCodes.Add);
+        IlEmit.DynamicAddress(il, 1, poolBase, v, sizeof(int));
         il.Emit(OpCodes.Ldind_I4);
         il.Emit(OpCodes.Conv_I8);
         il.Emit(OpCodes.Stloc, v);
     }
 
-    private static void LoadSlot(ILGenerator il, int arg, int i)
-    {
-        il.Emit(OpCodes.Ldarg, (short)arg);
-        if (i > 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, i * sizeof(long));
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Ldind_I8);
-    }
 
-    private static void LoadPerm(ILGenerator il, int o)
-    {
-        il.Emit(OpCodes.Ldarg_1);
-        if (o > 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, o * sizeof(int));
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Ldind_I4);
-    }
 
-    private static void LoadByte(ILGenerator il, int arg, int at)
-    {
-        il.Emit(OpCodes.Ldarg, (short)arg);
-        if (at > 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, at);
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Ldind_U1);
-    }
 
-    private static void StoreByte(ILGenerator il, int arg, int at, int value)
-    {
-        il.Emit(OpCodes.Ldarg, (short)arg);
-        if (at > 0)
-        {
-            il.Emit(OpCodes.Ldc_I4, at);
-            il.Emit(OpCodes.Add);
-        }
-        il.Emit(OpCodes.Ldc_I4, value);
-        il.Emit(OpCodes.Stind_I1);
-    }
 }
