@@ -1,13 +1,13 @@
 namespace Formal.Spec.Runtime;
 
 /// A parent's successors held back until all its actions have run (for visitors that
-/// <see cref="IStateVisitor.MayDefer"/>), in generation order: stutters, successors equal to the
-/// parent, others with their packed words and own fingerprint, and failed assertions (rare,
+/// <see cref="IStateVisitor.MayDefer"/>), in generation order: stutters (the parent itself),
+/// other successors with their packed words and own fingerprint, and failed assertions (rare,
 /// with the step's label). Grows to the largest parent and is then reused, so the hot path
 /// allocates nothing.
 internal sealed class DeferredSuccessors(int words)
 {
-    public enum Kind : byte { Stutter, Parent, State, Assertion }
+    public enum Kind : byte { Stutter, State, Assertion }
 
     private readonly List<(string Text, Diagnostics.SourceSpan Span, StepLabel Label)> _assertions = new();
 
@@ -24,8 +24,6 @@ internal sealed class DeferredSuccessors(int words)
     }
 
     public void AddStutter() => Add(Kind.Stutter, 0);
-
-    public void AddParent() => Add(Kind.Parent, 0);
 
     public void AddState(ulong fp, ReadOnlySpan<ulong> packed)
     {

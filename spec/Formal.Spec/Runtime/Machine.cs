@@ -37,7 +37,7 @@ public sealed class Machine
 
     public CompiledSpec Spec { get; }
     public readonly long[] M;
-    public IStepSink Sink { get; set; } = NullSink.Instance;
+    public IStepSink Sink = NullSink.Instance;
 
     /// The action being run (-1 for init).
     public int ActionIndex { get; internal set; } = -1;

@@ -210,9 +210,6 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
                 case DeferredSuccessors.Kind.Stutter:
                     _visitor.OnStutter(this, _current, ParentFingerprint());
                     break;
-                case DeferredSuccessors.Kind.Parent:
-                    _visitor.OnState(this, _deferred.Packed(i), ParentFingerprint());
-                    break;
                 case DeferredSuccessors.Kind.State:
                     _visitor.OnState(this, _deferred.Packed(i), _deferred.Fp(i));
                     break;
@@ -258,7 +255,9 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         }
         if (_defer)
         {
-            if (_packed.AsSpan().SequenceEqual(_current)) _deferred.AddParent();
+            // Written back as it was: the parent itself, which a visitor that may defer only
+            // counts (it has the parent stored), like a stutter.
+            if (_packed.AsSpan().SequenceEqual(_current)) _deferred.AddStutter();
             else
             {
                 ulong fp = Fingerprint.Of(_packed);

@@ -169,7 +169,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private E Run(Cont? k) => k switch
     {
         null => E.Empty(),
-        EmitK => E.Call(E.Property(M, nameof(Machine.Sink)), SuccessorMethod, M),
+        EmitK => E.Call(E.Field(M, nameof(Machine.Sink)), SuccessorMethod, M),
         SeqK s => Gen(s.Stmts, s.Index, s.Next),
         StepK s => E.Invoke(E.Constant(s.Step), M),
         LoopK l => E.Invoke(E.Field(E.Constant(l.Holder), nameof(StepHolder.Step)), M),
@@ -349,7 +349,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             case SRequireIr r: return E.IfThen(E.Not(t.B(r.Cond)), E.Goto(_fail));
             case SAssertIr a:
                 return E.IfThen(E.Not(t.B(a.Cond)), E.Block(
-                    E.Call(E.Property(M, nameof(Machine.Sink)), AssertMethod, M, E.Constant(a)),
+                    E.Call(E.Field(M, nameof(Machine.Sink)), AssertMethod, M, E.Constant(a)),
                     E.Goto(_fail)));
             case SLetIr l: return Bind(l.Local, l.Value, trailed: !scopeDet);
             case SAllocIr a: return Alloc(a, trailed: !scopeDet);
@@ -455,7 +455,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         var v = E.Variable(typeof(long), "obj");
         var found = E.Label("allocated");
         var exhausted = E.Block(
-            E.Call(E.Property(M, nameof(Machine.Sink)), ExhaustedMethod, M, E.Constant(a)),
+            E.Call(E.Field(M, nameof(Machine.Sink)), ExhaustedMethod, M, E.Constant(a)),
             E.Goto(_fail));
         var take = E.Block(typeof(void), Push(a, v), E.Break(found));
         return E.Block(typeof(void), [bits, v],
