@@ -120,6 +120,26 @@ public class ViolationTests
     private static string Body(string action) => action == "Bad" ? "\"x := 7\"" : "\"x := 1\", \"assert x == 0\"";
 
     [Fact]
+    public void A_state_with_hundreds_of_successors_is_expanded_whole()
+    {
+        // 300 successors per state (the generator holds a parent's successors back until its
+        // actions have run; that buffer starts at 64): every one of the 300 x 2 states is found.
+        var r = ExplorerHarness.Run(SpecHarness.Load("""
+            spec: t
+            variables: { x: 0..299, flip: bool }
+            init: { x: 0, flip: false }
+            actions:
+              Set:
+                params: { v: 0..299 }
+                update: { x: v }
+              Flip: { update: { flip: not flip } }
+            """));
+        Assert.Equal(Verdict.Ok, r.Verdict);
+        Assert.Equal(600, r.Stats.Distinct);
+        Assert.Equal(1 + 600L * 301, r.Stats.Generated); // and the initial state
+    }
+
+    [Fact]
     public void Run_time_errors_are_violations_with_their_trace()
     {
         var r = ExplorerHarness.Run(SpecHarness.Load("""

@@ -27,8 +27,8 @@ internal sealed class DeferredSuccessors(int words)
 
     public void AddState(ulong fp, ReadOnlySpan<ulong> packed)
     {
-        packed.CopyTo(_packed.AsSpan(Count * words, words));
-        Add(Kind.State, fp);
+        int i = Add(Kind.State, fp);
+        packed.CopyTo(_packed.AsSpan(i * words, words));
     }
 
     public void AddAssertion(string text, Diagnostics.SourceSpan span, StepLabel label)
@@ -47,7 +47,7 @@ internal sealed class DeferredSuccessors(int words)
 
     public ReadOnlySpan<ulong> Packed(int i) => _packed.AsSpan(i * words, words);
 
-    private void Add(Kind kind, ulong fp)
+    private int Add(Kind kind, ulong fp)
     {
         if (Count == _kinds.Length)
         {
@@ -57,6 +57,6 @@ internal sealed class DeferredSuccessors(int words)
         }
         _kinds[Count] = kind;
         _fps[Count] = fp;
-        Count++;
+        return Count++;
     }
 }
