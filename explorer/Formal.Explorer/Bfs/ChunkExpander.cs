@@ -6,8 +6,11 @@ namespace Formal.Explorer.Bfs;
 /// One worker's part of phase 1 of a parallel level: expands a chunk of parents with the
 /// worker's own generator and keeps the successors whose fingerprints the seen set did not hold
 /// when the level began (the seen set is only read in this phase).
-internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int partitions, bool checkDeadlock) : IStateVisitor
+internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int partitions, bool checkDeadlock, int words) : IStateVisitor
 {
+    // Successors wait here in batches so that their seen-set lookups can be prefetched together.
+    private const int Batch = 32;
+    private readonly Candidates _pending = new(words);
     private readonly LocalFingerprints _local = new();
     private ChunkOutput _out = null!;
     private long _parentKey;
@@ -18,15 +21,30 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
     // Only fingerprints and packed words are kept here: the generator is never asked about them.
     public bool MayDefer => true;
 
+    // Seen-set lookups are prefetched here, 32 at a time across parents, unless the generator
+    // announced the fingerprints of a parent's successors (it defers them for its own lookups):
+    // those are looked up at once.
+    public bool BatchesLookups => true;
+
+    private bool _announced;
+
+    public void Prefetch(ulong fingerprint)
+    {
+        seen.Prefetch(fingerprint);
+        _announced = true;
+    }
+
     public void Expand(StateBuffer frontier, int from, int to, ChunkOutput output)
     {
         _out = output;
         output.Reset();
+        _pending.Clear();
         _local.Clear();
         for (int i = from; i < to; i++)
         {
             _parentKey = (long)i << 32;
             _ordinal = 0;
+            _announced = false;
             try
             {
                 gen.Successors(frontier[i], this);
@@ -38,19 +56,37 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
             if (checkDeadlock && _ordinal == 0) output.Event = true;
             if (output.Event) return;
         }
+        Flush();
     }
 
-    // The generator hands a parent's successors over together and announces their
-    // fingerprints first (MayDefer), so the seen-set lookups overlap.
-    public void Prefetch(ulong fingerprint) => seen.Prefetch(fingerprint);
+    private void Flush()
+    {
+        int n = _pending.Count;
+        for (int k = 0; k < n; k++) seen.Prefetch(_pending.Fp(k));
+        for (int k = 0; k < n; k++) Keep(_pending.Fp(k), _pending.Key(k), _pending.State(k));
+        _pending.Clear();
+    }
 
     public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
     {
         _out.Generated++;
-        int ordinal = _ordinal++;
-        if (seen.Contains(fingerprint) || !_local.Add(fingerprint)) return;
-        int part = partitions == 1 ? 0 : SeenSet.ShardOf(fingerprint) % partitions;
-        _out.Parts[part].Add(fingerprint, _parentKey | (uint)ordinal, packed);
+        long key = _parentKey | (uint)_ordinal++;
+        if (_announced)
+        {
+            // Earlier batched candidates come first (generation order within the chunk).
+            if (_pending.Count > 0) Flush();
+            Keep(fingerprint, key, packed);
+            return;
+        }
+        _pending.Add(fingerprint, key, packed);
+        if (_pending.Count == Batch) Flush();
+    }
+
+    private void Keep(ulong fp, long key, ReadOnlySpan<ulong> packed)
+    {
+        if (seen.Contains(fp) || !_local.Add(fp)) return;
+        int part = partitions == 1 ? 0 : SeenSet.ShardOf(fp) % partitions;
+        _out.Parts[part].Add(fp, key, packed);
     }
 
     // The parent is in the seen set: a stutter is only counted (no copy, no lookup).

@@ -48,7 +48,7 @@ internal sealed class ParallelLevel : IDisposable
         _words = ts.StateWords;
         _pool = new WorkerPool(workers);
         _workers = new ChunkExpander[workers];
-        for (int w = 0; w < workers; w++) _workers[w] = new ChunkExpander(ts.NewGenerator(), st.Seen, workers, checkDeadlock);
+        for (int w = 0; w < workers; w++) _workers[w] = new ChunkExpander(ts.NewGenerator(), st.Seen, workers, checkDeadlock, _words);
         _cursors = new int[workers][];
         for (int w = 0; w < workers; w++) _cursors[w] = new int[workers];
     }

@@ -159,7 +159,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         // from it whatever unused bits the caller's words hold.
         _spec.Layout.Pack(_m.M.AsSpan(w, w), _current);
         _parentFingerprint = 0;
-        _defer = visitor.MayDefer;
+        _defer = visitor.MayDefer && (_canon is not null || !visitor.BatchesLookups);
         _deferred.Clear();
         var actions = _spec.Actions;
         try

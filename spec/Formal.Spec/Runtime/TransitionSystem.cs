@@ -41,6 +41,11 @@ public interface IStateVisitor
     /// is passed on: the visitor may start loading what it will look up.
     void Prefetch(ulong fingerprint) { }
 
+    /// True when the visitor prefetches its own lookups in batches across parents: deferring
+    /// then only pays for the generator's own lookups (the canonical-fingerprint cache), and
+    /// without symmetry it is pure overhead (on counters, 2 workers: expansion 1.5 s against 1.95 s).
+    bool BatchesLookups => false;
+
     void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
     void OnBoundReached(IStateGenerator g, string pool);
 }
