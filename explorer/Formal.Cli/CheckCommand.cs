@@ -117,7 +117,7 @@ public static class CheckCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Finished in {st.ElapsedSeconds:F2} s ({st.DistinctPerSecond:N0} distinct states/s, {st.GeneratedPerSecond:N0} generated/s, {st.Workers} worker{(st.Workers == 1 ? "" : "s")})."));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Memory: seen set {ByteSize.Format(st.SeenSetBytes)} ({st.SeenBytesPerState:F1} bytes/state), with parents and queues {ByteSize.Format(st.TotalBytes)} ({st.TotalBytesPerState:F1} bytes/state)."));
+                $"Memory: seen set {ByteSize.Format(st.SeenSetBytes)} ({st.SeenBytesPerState:F1} bytes/state), with parents and queues {ByteSize.Format(st.TotalBytes)} ({st.TotalBytesPerState:F1} bytes/state){(st.CacheBytes > 0 ? $"; canonical-form cache {ByteSize.Format(st.CacheBytes)}" : "")}."));
             if (Environment.GetEnvironmentVariable("FORMAL_PHASES") is not null && st.PhaseSeconds is { } ph)
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Phases: expand {ph[0]:F2} s, insert {ph[1]:F2} s, number {ph[2]:F2} s, redo {ph[3]:F2} s."));
             if (st.Collision is { } col)

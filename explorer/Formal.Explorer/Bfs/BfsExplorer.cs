@@ -35,6 +35,7 @@ public sealed class BfsExplorer
                 TotalBytes = s.Seen.Bytes + s.Parent.Bytes + s.Ordinal.Bytes + current.Bytes + next.Bytes + (parallel?.Bytes ?? 0),
                 Workers = workers,
                 PeakManagedBytes = Math.Max(clock.PeakManagedBytes, GC.GetTotalMemory(false)),
+                CacheBytes = _ts.NativeBytes,
             };
         clock.Snapshot = Snapshot;
 

@@ -15,6 +15,8 @@ public sealed record ExploreStats(long Generated, long Distinct, int Depth, long
     public int Workers { get; init; } = 1;
     /// The largest managed heap sampled during the search (the seen set is outside it).
     public long PeakManagedBytes { get; init; }
+    /// Native memory of the transition system (the canonical-fingerprint cache), also outside it.
+    public long CacheBytes { get; init; }
     public Collision? Collision { get; init; }
     /// Parallel runs: seconds in expanding, inserting, numbering, and sequential redos of levels.
     public double[]? PhaseSeconds { get; init; }
@@ -47,6 +49,8 @@ public sealed record ExploreOptions
     public int Workers { get; init; } = 1;
     /// The largest managed heap sampled during the search (the seen set is outside it).
     public long PeakManagedBytes { get; init; }
+    /// Native memory of the transition system (the canonical-fingerprint cache), also outside it.
+    public long CacheBytes { get; init; }
     /// Estimate the fingerprint-collision probability at the end (sorts the fingerprints).
     public bool CollisionEstimate { get; init; } = true;
 
