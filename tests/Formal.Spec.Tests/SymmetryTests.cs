@@ -141,8 +141,8 @@ public class SymmetryTests
         Assert.Equal(name != "edges", s.TouchCode() is not null); // two-key slots: generic refinement
         var layout = ts.Compiled.Layout;
         var bases = SymmetryCode.Bases(s);
-        var blankCode = s.BlankCode(layout.Defaults);
-        var permuteCode = s.PermuteCode(layout.Defaults);
+        var blankCode = s.BlankCode();
+        var permuteCode = s.PermuteCode();
         var rnd = new Random(3);
         var slots = new long[layout.Slots];
         var blank = s.Pools.Select(p => new bool[p.Size]).ToArray();

@@ -39,18 +39,14 @@ public sealed record ExploreOptions
     public int? MaxDepth { get; init; }
     /// Stop (inconclusive, with the statistics so far) after this long.
     public TimeSpan? TimeLimit { get; init; }
-    /// Stop (inconclusive, with the statistics so far) once the managed heap and the seen set
-    /// (native memory) hold this many bytes.
+    /// Stop (inconclusive, with the statistics so far) once the managed heap, the seen set and
+    /// the transition system's native caches hold this many bytes.
     public long? MemoryBudget { get; init; }
     public bool? CheckDeadlock { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public Action<ExploreStats>? Progress { get; init; }
     /// Threads expanding each BFS level (1: the sequential engine). Results do not depend on it.
     public int Workers { get; init; } = 1;
-    /// The largest managed heap sampled during the search (the seen set is outside it).
-    public long PeakManagedBytes { get; init; }
-    /// Native memory of the transition system (the canonical-fingerprint cache), also outside it.
-    public long CacheBytes { get; init; }
     /// Estimate the fingerprint-collision probability at the end (sorts the fingerprints).
     public bool CollisionEstimate { get; init; } = true;
 

@@ -67,8 +67,8 @@ internal sealed unsafe class Canonicalizer
         _bases = SymmetryCode.Bases(s);
         _blankFlat = new byte[_bases[^1]];
         _permFlat = new int[_bases[^1]];
-        _blankCode = s.BlankCode(layout.Defaults);
-        _permuteCode = s.PermuteCode(layout.Defaults);
+        _blankCode = s.BlankCode();
+        _permuteCode = s.PermuteCode();
         _touchCode = compiled ? s.TouchCode() : null;
         _roundCode = compiled ? s.RoundCode() : null;
         _touchedFlat = new byte[_bases[^1]];
@@ -102,7 +102,6 @@ internal sealed unsafe class Canonicalizer
 
     private void Refine(ReadOnlySpan<long> slots)
     {
-        var s = _s;
         for (int p = 0; p < _pools; p++)
         {
             Array.Fill(_color[p], (ulong)(p + 1) * 0x51AFD7ED558CCDUL);
@@ -114,13 +113,28 @@ internal sealed unsafe class Canonicalizer
             _blankCode(sp, bp, (byte*)sb);
         for (int p = 0; p < _pools; p++)
             for (int o = 0; o < _size[p]; o++) _blank[p][o] = _blankFlat[_bases[p] + o] != 0;
-        if (_touchCode is not null)
+        if (_touchCode is not null) TouchCompiled(slots);
+        else Touch(slots);
+        int classes = Classes(out bool ties);
+        for (int round = 0; round < 4 && ties; round++)
         {
-            RefineCompiled(slots);
-            return;
+            if (_roundCode is not null) RoundCompiled(slots);
+            else Round(slots);
+            // Refinement only splits classes; once a round splits none, later rounds cannot
+            // either. Nor is there anything to split once no touched object shares its colour
+            // (the loop condition): untouched ones are interchangeable and never tried.
+            int now = Classes(out ties);
+            if (now == classes) break;
+            classes = now;
         }
-        // A slot of a blank object is ignored; an object is touched when it is not blank or a
-        // slot that is not ignored refers to it.
+    }
+
+    /// Marks the touched objects: a slot of a blank object is ignored; an object is touched when
+    /// it is not blank or a slot that is not ignored refers to it. Sums what the fixed slots
+    /// tell their objects once (every round adds it unchanged).
+    private void Touch(ReadOnlySpan<long> slots)
+    {
+        var s = _s;
         for (int i = 0; i < s.Slots; i++)
         {
             if (_slotBlank[i]) continue;
@@ -136,79 +150,73 @@ internal sealed unsafe class Canonicalizer
         }
         for (int p = 0; p < _pools; p++)
             for (int o = 0; o < _size[p]; o++) _touched[p][o] |= !_blank[p][o];
-        int classes = Classes(out bool ties);
-        var keyPool = s.KeyPool;
-        var keyIndex = s.KeyIndex;
-        var keyPos = s.KeyPosHash;
-        var keyRel = s.KeyRelHash;
-        // What the fixed slots tell their objects, summed once (the rounds add it unchanged).
         for (int p = 0; p < _pools; p++) Array.Clear(_fixed[p]);
         foreach (int i in s.Fixed)
         {
             if (_slotBlank[i]) continue;
-            _fixed[s.OwnerPool[i]][s.OwnerIndex[i]] += Mix.Hash(keyRel[s.KeyStart[i]] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
-        }
-        var varying = s.Varying;
-        for (int round = 0; round < 4 && ties; round++)
-        {
-            // One multiply-xorshift mix per term: the colours only need to separate what they
-            // can; a rare accidental tie only makes Enumerate try more orders, it never changes
-            // the canonical form's invariance (colours are computed the same way for every
-            // member of an orbit).
-            for (int p = 0; p < _pools; p++)
-                for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? RefinementCode.TouchedMark : RefinementCode.UntouchedMark)) + _fixed[p][o];
-            foreach (int i in varying)
-            {
-                if (_slotBlank[i]) continue;
-                long v = slots[i];
-                byte kind = s.Kind[i];
-                int vp = s.ValuePool[i];
-                ulong value = kind switch
-                {
-                    SymmetryLayout.Ref => _color[vp][v] + 0x100,
-                    SymmetryLayout.OptRef => v == TypeOps.NoneValue ? 0x200UL : _color[vp][v] + 0x300,
-                    SymmetryLayout.SetRef => SetColor(vp, (ulong)v),
-                    _ => (ulong)v,
-                };
-                int ks = s.KeyStart[i], owner = s.OwnerPool[i];
-                ulong keys = 0;
-                ulong valueMix = value * 0x9E3779B97F4A7C15UL;
-                if (owner >= 0)
-                {
-                    // One key (the common case): the general loop below with no other keys.
-                    int oi = s.OwnerIndex[i];
-                    keys = Mix.Hash(_color[owner][oi] + keyPos[ks]);
-                    _next[owner][oi] += Mix.Hash(keyRel[ks] + valueMix);
-                }
-                else if (owner == -2)
-                {
-                    int kc = s.KeyCount[i];
-                    for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
-                    for (int k = ks; k < ks + kc; k++)
-                    {
-                        ulong others = keys - Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
-                        _next[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
-                    }
-                }
-                if (kind == SymmetryLayout.Ref || (kind == SymmetryLayout.OptRef && v != TypeOps.NoneValue))
-                    _next[vp][v] += Mix.Hash(s.RefHash[i] + keys);
-                else if (kind == SymmetryLayout.SetRef)
-                    for (ulong b = (ulong)v; b != 0; b &= b - 1)
-                        _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(s.SetHash[i] + keys);
-            }
-            for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
-            // Refinement only splits classes; once a round splits none, later rounds cannot
-            // either. Nor is there anything to split once no touched object shares its colour
-            // (the loop condition): untouched ones are interchangeable and never tried.
-            int now = Classes(out ties);
-            if (now == classes) break;
-            classes = now;
+            _fixed[s.OwnerPool[i]][s.OwnerIndex[i]] += Mix.Hash(s.KeyRelHash[s.KeyStart[i]] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
         }
     }
 
-    /// <see cref="Refine"/> with its per-slot passes compiled (<see cref="RefinementCode"/>): the
-    /// same colours, kept in flat arrays and copied to the per-pool ones after each round.
-    private void RefineCompiled(ReadOnlySpan<long> slots)
+    /// One round of refinement: every object's next colour from its own, its fixed sum and what
+    /// the varying slots tell it. One multiply-xorshift mix per term: the colours only need to
+    /// separate what they can; a rare accidental tie only makes Enumerate try more orders, it
+    /// never changes the canonical form's invariance (colours are computed the same way for
+    /// every member of an orbit).
+    private void Round(ReadOnlySpan<long> slots)
+    {
+        var s = _s;
+        var keyPool = s.KeyPool;
+        var keyIndex = s.KeyIndex;
+        var keyPos = s.KeyPosHash;
+        var keyRel = s.KeyRelHash;
+        for (int p = 0; p < _pools; p++)
+            for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? RefinementCode.TouchedMark : RefinementCode.UntouchedMark)) + _fixed[p][o];
+        foreach (int i in s.Varying)
+        {
+            if (_slotBlank[i]) continue;
+            long v = slots[i];
+            byte kind = s.Kind[i];
+            int vp = s.ValuePool[i];
+            ulong value = kind switch
+            {
+                SymmetryLayout.Ref => _color[vp][v] + 0x100,
+                SymmetryLayout.OptRef => v == TypeOps.NoneValue ? 0x200UL : _color[vp][v] + 0x300,
+                SymmetryLayout.SetRef => SetColor(vp, (ulong)v),
+                _ => (ulong)v,
+            };
+            int ks = s.KeyStart[i], owner = s.OwnerPool[i];
+            ulong keys = 0;
+            ulong valueMix = value * 0x9E3779B97F4A7C15UL;
+            if (owner >= 0)
+            {
+                // One key (the common case): the general loop below with no other keys.
+                int oi = s.OwnerIndex[i];
+                keys = Mix.Hash(_color[owner][oi] + keyPos[ks]);
+                _next[owner][oi] += Mix.Hash(keyRel[ks] + valueMix);
+            }
+            else if (owner == -2)
+            {
+                int kc = s.KeyCount[i];
+                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                for (int k = ks; k < ks + kc; k++)
+                {
+                    ulong others = keys - Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                    _next[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
+                }
+            }
+            if (kind == SymmetryLayout.Ref || (kind == SymmetryLayout.OptRef && v != TypeOps.NoneValue))
+                _next[vp][v] += Mix.Hash(s.RefHash[i] + keys);
+            else if (kind == SymmetryLayout.SetRef)
+                for (ulong b = (ulong)v; b != 0; b &= b - 1)
+                    _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(s.SetHash[i] + keys);
+        }
+        for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
+    }
+
+    /// <see cref="Touch"/> compiled (<see cref="RefinementCode"/>), over flat arrays; the
+    /// touched marks are copied to the per-pool ones, and the colours to the flat ones.
+    private void TouchCompiled(ReadOnlySpan<long> slots)
     {
         fixed (long* sp = slots)
         fixed (bool* sb = _slotBlank)
@@ -225,22 +233,20 @@ internal sealed unsafe class Canonicalizer
                 _colorFlat[b + o] = _color[p][o];
             }
         }
-        int classes = Classes(out bool ties);
-        for (int round = 0; round < 4 && ties; round++)
-        {
-            fixed (long* sp = slots)
-            fixed (bool* sb = _slotBlank)
-            fixed (byte* tp = _touchedFlat)
-            fixed (ulong* cp = _colorFlat)
-            fixed (ulong* fp = _fixedFlat)
-            fixed (ulong* np = _nextFlat)
-                _roundCode!(sp, (byte*)sb, tp, cp, fp, np);
-            (_colorFlat, _nextFlat) = (_nextFlat, _colorFlat);
-            for (int p = 0; p < _pools; p++) Array.Copy(_colorFlat, _bases[p], _color[p], 0, _size[p]);
-            int now = Classes(out ties);
-            if (now == classes) break;
-            classes = now;
-        }
+    }
+
+    /// <see cref="Round"/> compiled, over flat arrays; the colours are copied to the per-pool ones.
+    private void RoundCompiled(ReadOnlySpan<long> slots)
+    {
+        fixed (long* sp = slots)
+        fixed (bool* sb = _slotBlank)
+        fixed (byte* tp = _touchedFlat)
+        fixed (ulong* cp = _colorFlat)
+        fixed (ulong* fp = _fixedFlat)
+        fixed (ulong* np = _nextFlat)
+            _roundCode!(sp, (byte*)sb, tp, cp, fp, np);
+        (_colorFlat, _nextFlat) = (_nextFlat, _colorFlat);
+        for (int p = 0; p < _pools; p++) Array.Copy(_colorFlat, _bases[p], _color[p], 0, _size[p]);
     }
 
     /// The number of distinct colours, summed over pools, and whether a touched object shares

@@ -17,12 +17,11 @@ public interface IStepSink
 
 /// One evaluation context (one per worker thread). Memory layout of <see cref="M"/>:
 /// [pre-state | working state | frame (locals) | temporaries]. Actions read and write the
-/// working state; `old(...)` reads the pre-state. Every write to the working state or the frame
-/// goes through the trail, so a branch is undone by rolling the trail back, without copying.
-/// The fields the compiled actions touch are public fields: the actions are dynamic methods in
-/// an assembly of their own, and the JIT inlines a member into them only when its body touches
-/// nothing private. As properties, `Write` and `ChoiceTop` were calls on every assignment and
-/// choice point.
+/// working state; `old(...)` reads the pre-state. Every write to the working state, and every
+/// write to the frame that a branch may need undone, goes through the trail, so a branch is
+/// undone by rolling the trail back, without copying. The fields the IL evaluator's actions
+/// touch are public fields: expression trees may only use public members, and the JIT inlines
+/// no call into them, so they read and write these directly (a property was a call each time).
 public sealed class Machine
 {
     /// The trail: (offset, old value) pairs, <see cref="Top"/> words of it in use.
@@ -53,7 +52,7 @@ public sealed class Machine
     /// The writes since the trail was last emptied, as (offset, old value) pairs.
     internal ReadOnlySpan<long> TrailEntries => Trail.AsSpan(0, Top);
 
-    // Inlined into compiled actions (every assignment is one); the rare growth stays out of line.
+    // The closures' assignment (the IL writes the same code out at each assignment).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Write(int offset, long value)
     {

@@ -195,10 +195,14 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         {
             if (_deferred.KindAt(i) != DeferredSuccessors.Kind.State) continue;
             ulong fp = _deferred.Fp(i);
-            if (_canon is not null && !_cache!.TryGet(fp, out fp))
+            if (_canon is not null)
             {
-                _spec.Layout.Unpack(_deferred.Packed(i), _slots);
-                fp = Canonicalize(_deferred.Fp(i), _slots);
+                if (!_cache!.TryGet(fp, out ulong canonical))
+                {
+                    _spec.Layout.Unpack(_deferred.Packed(i), _slots);
+                    canonical = Canonicalize(fp, _slots);
+                }
+                fp = canonical;
             }
             _deferred.SetFp(i, fp);
             _visitor.Prefetch(fp);

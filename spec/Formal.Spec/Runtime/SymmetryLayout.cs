@@ -72,6 +72,7 @@ internal sealed class SymmetryLayout
         }
 
         foreach (var v in vars) Walk(v.Type);
+        _defaults = vars.SelectMany(v => StateLayout.DefaultSlots(v.Type)).ToArray();
 
         KeyStart = keyStart.ToArray();
         KeyCount = keyCount.ToArray();
@@ -95,13 +96,11 @@ internal sealed class SymmetryLayout
         // Most slots are keyed by exactly one object (a field of vma[v]): their key, unpacked.
         OwnerPool = new int[Slots];
         OwnerIndex = new int[Slots];
-        OwnerStride = new int[Slots];
         for (int i = 0; i < Slots; i++)
         {
             OwnerPool[i] = KeyCount[i] == 1 ? KeyPool[KeyStart[i]] : KeyCount[i] == 0 ? -1 : -2;
             if (KeyCount[i] != 1) continue;
             OwnerIndex[i] = KeyIndex[KeyStart[i]];
-            OwnerStride[i] = KeyStride[KeyStart[i]];
         }
         // A slot keyed by one object and referring to none tells that object the same thing in
         // every round of colour refinement; only the others need revisiting.
@@ -120,11 +119,13 @@ internal sealed class SymmetryLayout
     private SymmetryCode.BlankFn? _blankCode;
     private SymmetryCode.PermuteFn? _permuteCode;
 
-    /// <see cref="Blank"/> and <see cref="Permute"/> compiled for this layout (on first use;
-    /// the defaults are the state layout's, the same for every caller).
-    public SymmetryCode.BlankFn BlankCode(long[] defaults) => _blankCode ??= SymmetryCode.Blank(this, defaults);
+    /// <see cref="Blank"/> and <see cref="Permute"/> compiled for this layout (on first use).
+    public SymmetryCode.BlankFn BlankCode() => _blankCode ??= SymmetryCode.Blank(this, _defaults);
 
-    public SymmetryCode.PermuteFn PermuteCode(long[] defaults) => _permuteCode ??= SymmetryCode.Permute(this, defaults);
+    public SymmetryCode.PermuteFn PermuteCode() => _permuteCode ??= SymmetryCode.Permute(this, _defaults);
+
+    // Every slot's default value, in the state layout's order (its Defaults).
+    private readonly long[] _defaults;
 
     private RefinementCode.TouchFn? _touchCode;
     private RefinementCode.RoundFn? _roundCode;
@@ -143,10 +144,9 @@ internal sealed class SymmetryLayout
     }
 
     public PoolTy[] Pools { get; }
-    /// Per slot: the pool of its only key (-1: no key, -2: several), and that key's index and stride.
+    /// Per slot: the pool of its only key (-1: no key, -2: several), and that key's index.
     public int[] OwnerPool { get; }
     public int[] OwnerIndex { get; }
-    public int[] OwnerStride { get; }
     /// Slots keyed by exactly one object that refer to no object (most record fields).
     public int[] Fixed { get; }
     /// Slots that refer to objects or are keyed by several (the rest carry no object information).
@@ -174,27 +174,14 @@ internal sealed class SymmetryLayout
     public void Blank(ReadOnlySpan<long> slots, long[] defaults, bool[][] blank, bool[] slotBlank)
     {
         foreach (var b in blank) Array.Fill(b, true);
-        var ownerPool = OwnerPool;
-        var ownerIndex = OwnerIndex;
         for (int i = 0; i < Slots; i++)
-        {
-            if (slots[i] == defaults[i]) continue;
-            int p = ownerPool[i];
-            if (p >= 0) blank[p][ownerIndex[i]] = false;
-            else if (p == -2)
+            if (slots[i] != defaults[i])
                 for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) blank[KeyPool[k]][KeyIndex[k]] = false;
-        }
         for (int i = 0; i < Slots; i++)
         {
-            int p = ownerPool[i];
-            if (p >= 0) slotBlank[i] = blank[p][ownerIndex[i]];
-            else if (p == -1) slotBlank[i] = false;
-            else
-            {
-                bool ignored = false;
-                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) ignored |= blank[KeyPool[k]][KeyIndex[k]];
-                slotBlank[i] = ignored;
-            }
+            bool ignored = false;
+            for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++) ignored |= blank[KeyPool[k]][KeyIndex[k]];
+            slotBlank[i] = ignored;
         }
     }
 
@@ -205,18 +192,12 @@ internal sealed class SymmetryLayout
         for (int i = 0; i < Slots; i++)
         {
             long v = slots[i];
-            int pos = i, owner = OwnerPool[i];
-            if (owner >= 0)
+            int pos = i;
+            for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++)
             {
-                int idx = OwnerIndex[i];
-                pos += (perm[owner][idx] - idx) * OwnerStride[i];
+                int idx = KeyIndex[k];
+                pos += (perm[KeyPool[k]][idx] - idx) * KeyStride[k];
             }
-            else if (owner == -2)
-                for (int k = KeyStart[i]; k < KeyStart[i] + KeyCount[i]; k++)
-                {
-                    int idx = KeyIndex[k];
-                    pos += (perm[KeyPool[k]][idx] - idx) * KeyStride[k];
-                }
             if (slotBlank[i]) v = defaults[i];
             else switch (Kind[i])
             {

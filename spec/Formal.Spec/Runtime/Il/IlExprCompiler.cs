@@ -418,9 +418,6 @@ internal sealed class IlExprCompiler
         _ => new IlMask(S(d)),
     };
 
-    /// Inlines a definition: its arguments are bound in order (each written to its parameter's
-    /// slot; a constant one is also known while the body is compiled), then its body is
-    /// compiled in place.
     /// Inlines a definition: its arguments are evaluated in order (a scalar one into an IL
     /// variable, a constant one known while the body is compiled, a composite one copied to its
     /// parameter's slots), then its body is compiled in place.
@@ -466,46 +463,42 @@ internal sealed class IlExprCompiler
         return E.Block(inner.Type, [reg], E.Assign(reg, value), inner);
     }
 
-    /// Compiles <paramref name="body"/> with a scalar local held in <paramref name="reg"/>; the
-    /// local's slot is written as well if the body reads the slot.
-    private E Variable(LocalVar local, ParameterExpression reg, Func<E> body)
+    /// Compiles <paramref name="body"/> with a scalar local held in <paramref name="reg"/>.
+    private E Variable(LocalVar local, ParameterExpression reg, Func<E> body) =>
+        WithSlot(local, reg, Scoped(local.Id, reg, 0, body));
+
+    /// Compiles <paramref name="body"/> with a scalar local known to be a constant.
+    private E Constant(LocalVar local, long value, Func<E> body) =>
+        WithSlot(local, E.Constant(value), Scoped(local.Id, null, value, body));
+
+    // The local's slot is written as well when the body read the slot (it spilled).
+    private E WithSlot(LocalVar local, E value, (E Body, bool Spilled) r) =>
+        r.Spilled ? E.Block(r.Body.Type, E.Assign(Cell(Slot(local)), value), r.Body) : r.Body;
+
+    /// Compiles <paramref name="body"/> with local <paramref name="id"/> in <paramref name="reg"/>
+    /// (or, without one, known to be <paramref name="value"/>), restoring any outer binding of
+    /// the same local afterwards; also says whether the body read the local's slot.
+    private (E Body, bool Spilled) Scoped(int id, ParameterExpression? reg, long value, Func<E> body)
     {
-        int id = local.Id;
-        bool hadReg = _regs.Remove(id, out var outerReg);
+        bool outerReg = _regs.Remove(id, out var outerRegister);
         bool outerKnown = _known.Remove(id, out long outerValue);
         bool outerSpilled = _spilled.Remove(id);
-        _regs[id] = reg;
-        E b;
-        bool spilled;
-        try { b = body(); }
+        if (reg is not null) _regs[id] = reg;
+        else _known[id] = value;
+        try
+        {
+            var b = body();
+            return (b, _spilled.Contains(id));
+        }
         finally
         {
-            spilled = _spilled.Remove(id);
             _regs.Remove(id);
-            if (hadReg) _regs[id] = outerReg!;
+            _known.Remove(id);
+            _spilled.Remove(id);
+            if (outerReg) _regs[id] = outerRegister!;
             if (outerKnown) _known[id] = outerValue;
             if (outerSpilled) _spilled.Add(id);
         }
-        return spilled ? E.Block(b.Type, E.Assign(Cell(Slot(local)), reg), b) : b;
-    }
-
-    /// Compiles <paramref name="body"/> with a scalar local known to be a constant; the
-    /// local's slot is written as well if the body reads the slot.
-    private E Constant(LocalVar local, long value, Func<E> body)
-    {
-        int id = local.Id;
-        bool hadReg = _regs.Remove(id, out var outerReg);
-        bool outerSpilled = _spilled.Remove(id);
-        E b;
-        bool spilled;
-        try { b = Knowing(local, value, body); }
-        finally
-        {
-            spilled = _spilled.Remove(id);
-            if (hadReg) _regs[id] = outerReg!;
-            if (outerSpilled) _spilled.Add(id);
-        }
-        return spilled ? E.Block(b.Type, E.Assign(Cell(Slot(local)), E.Constant(value)), b) : b;
     }
 
     private void Spill(int id)
