@@ -21,12 +21,14 @@ public sealed class BfsExplorer
 
     public ExploreResult Run()
     {
-        var clock = new RunClock(_options, () => _ts.NativeBytes);
         using var st = new BfsState();
         bool checkDeadlock = _options.CheckDeadlock ?? _ts.CheckDeadlock;
         int workers = _options.Observer is null ? Math.Max(1, _options.Workers) : 1;
         var seq = new SequentialLevel(st, _ts.NewGenerator(), checkDeadlock, _options.Observer);
         using var parallel = workers > 1 ? new ParallelLevel(st, _ts, workers, checkDeadlock, seq) : null;
+        // The clock starts once the generators are made: making the first one compiles the
+        // spec's symmetry code (start-up, not exploration).
+        var clock = new RunClock(_options, () => _ts.NativeBytes);
         var current = new StateBuffer(_ts.StateWords);
         var next = new StateBuffer(_ts.StateWords);
         ExploreStats Snapshot(BfsState s, int depth, long queue) =>
@@ -77,9 +79,9 @@ public sealed class BfsExplorer
         if (st.Violation is not null)
         {
             var trace = TraceBuilder.Build(_ts, st.Parent, st.Ordinal, st.ViolatingState, st.Violation, st.ViolationInStep ? st.FailingStep : null);
-            return new ExploreResult(Verdict.Violation, stats, trace, st.BoundHits, null);
+            return new ExploreResult(Verdict.Violation, stats, trace, st.BoundHits.ToDictionary(), null);
         }
         inconclusive ??= seq.Stop;
-        return new ExploreResult(inconclusive is null ? Verdict.Ok : Verdict.Inconclusive, stats, null, st.BoundHits, inconclusive);
+        return new ExploreResult(inconclusive is null ? Verdict.Ok : Verdict.Inconclusive, stats, null, st.BoundHits.ToDictionary(), inconclusive);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class BfsState : IDisposable
     public readonly SeenSet Seen = new();
     public readonly IntList Parent = new();
     public readonly IntList Ordinal = new();
-    public readonly Dictionary<string, long> BoundHits = new(StringComparer.Ordinal);
+    public readonly PoolHits BoundHits = new();
     public long Generated;
 
     public Violation? Violation;

@@ -63,7 +63,7 @@ internal sealed class ChunkOutput
     public Candidates[] Parts { get; }
     public long Generated;
     public bool Event;
-    public readonly Dictionary<string, long> BoundHits = new(StringComparer.Ordinal);
+    public readonly PoolHits BoundHits = new();
 
     public long Bytes
     {

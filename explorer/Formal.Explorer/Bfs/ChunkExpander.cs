@@ -98,6 +98,5 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
 
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span) => _out.Event = true;
 
-    public void OnBoundReached(IStateGenerator g, string pool) =>
-        _out.BoundHits[pool] = _out.BoundHits.GetValueOrDefault(pool) + 1;
+    public void OnBoundReached(IStateGenerator g, string pool) => _out.BoundHits.Add(pool);
 }

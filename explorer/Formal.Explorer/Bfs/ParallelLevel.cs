@@ -161,7 +161,7 @@ internal sealed class ParallelLevel : IDisposable
         {
             var chunk = _chunks[c];
             _st.Generated += chunk.Generated;
-            foreach (var (pool, n) in chunk.BoundHits) _st.BoundHits[pool] = _st.BoundHits.GetValueOrDefault(pool) + n;
+            chunk.BoundHits.AddTo(_st.BoundHits);
         }
     }
 

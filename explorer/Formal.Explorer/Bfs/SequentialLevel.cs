@@ -127,6 +127,6 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
 
     public void OnBoundReached(IStateGenerator g, string pool)
     {
-        st.BoundHits[pool] = st.BoundHits.GetValueOrDefault(pool) + 1;
+        st.BoundHits.Add(pool);
     }
 }

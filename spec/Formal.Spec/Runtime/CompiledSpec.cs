@@ -25,6 +25,8 @@ public sealed class CompiledSpec
     public StateLayout Layout { get; }
     public int MemorySize { get; private set; }
     internal Step InitStep { get; private set; } = null!;
+    // The IL's shared rests and loop iterations, which compiled code calls by index.
+    internal Step[] Parts { get; private set; } = [];
     internal ActionPlan[] Actions { get; private set; } = [];
     internal InvariantPlan[] Invariants { get; private set; } = [];
     internal SFn[] Queries { get; private set; } = [];
@@ -58,6 +60,7 @@ public sealed class CompiledSpec
                 var slots = a.Params.Select(x.Slot).ToArray();
                 return new ActionPlan(a, slots, il.Action(a, slots, GuardLevels.Of(a), a.Params.Select(FirstValue).ToArray()));
             }).ToArray();
+            spec.Parts = il.Parts();
             scalar = t.Lambda;
         }
         else

@@ -32,11 +32,14 @@ public sealed class Machine
     {
         Spec = spec;
         M = new long[spec.MemorySize];
+        Parts = spec.Parts;
     }
 
     public CompiledSpec Spec { get; }
     public readonly long[] M;
     public IStepSink Sink = NullSink.Instance;
+    /// The compiled parts of actions (<see cref="CompiledSpec.Parts"/>) that compiled code calls.
+    public readonly Step[] Parts;
 
     /// The action being run (-1 for init).
     public int ActionIndex { get; internal set; } = -1;

@@ -250,7 +250,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
                 else _visitor.OnStutter(this, _current, ParentFingerprint());
                 return;
             }
-            _current.CopyTo(_packed.AsSpan());
+            for (int i = 0; i < _packed.Length; i++) _packed[i] = _current[i];
             for (; k < trail.Length; k += 2)
             {
                 int off = (int)trail[k];
@@ -261,7 +261,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         {
             // Written back as it was: the parent itself, which a visitor that may defer only
             // counts (it has the parent stored), like a stutter.
-            if (_packed.AsSpan().SequenceEqual(_current)) _deferred.AddStutter();
+            if (SameAsParent()) _deferred.AddStutter();
             else
             {
                 ulong fp = Fingerprint.Of(_packed);
@@ -291,7 +291,15 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     }
 
     private ulong CanonicalFingerprint(ReadOnlySpan<long> work) =>
-        _packed.AsSpan().SequenceEqual(_current) ? ParentFingerprint() : Canonical(Fingerprint.Of(_packed), work);
+        SameAsParent() ? ParentFingerprint() : Canonical(Fingerprint.Of(_packed), work);
+
+    // A loop: states are a few words, and the span helpers are calls.
+    private bool SameAsParent()
+    {
+        for (int i = 0; i < _packed.Length; i++)
+            if (_packed[i] != _current[i]) return false;
+        return true;
+    }
 
     /// The canonical fingerprint of a state given its own fingerprint and its unpacked slots.
     private ulong Canonical(ulong fp, ReadOnlySpan<long> slots) =>

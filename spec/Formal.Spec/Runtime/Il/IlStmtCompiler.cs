@@ -30,6 +30,16 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private string _name = "";
     private int _parts;
     private readonly Dictionary<Stmt, bool> _det = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Step?> _table = new();
+
+    /// The delegates that compiled code calls (<see cref="Machine.Parts"/>), once all are compiled.
+    public Step[] Parts() => _table.Select(p => p ?? throw new InvalidOperationException("a part left uncompiled")).ToArray();
+
+    private int AddPart(Step? step)
+    {
+        _table.Add(step);
+        return _table.Count - 1;
+    }
 
     private ParameterExpression M => t.Mach;
 
@@ -47,9 +57,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private abstract record Cont;
     private sealed record EmitK : Cont { public static readonly EmitK Instance = new(); }
     private sealed record SeqK(IReadOnlyList<Stmt> Stmts, int Index, Cont? Next) : Cont;
-    private sealed record StepK(Step Step) : Cont;
-    // The next iteration of a loop that chooses (its delegate is compiled after its body).
-    private sealed record LoopK(StepHolder Holder) : Cont;
+    // A delegate of the parts table (a shared rest, or the next iteration of a loop that
+    // chooses, whose delegate is compiled after its body).
+    private sealed record StepK(int Part) : Cont;
 
     // ------------------------------------------------------------------ entry points
 
@@ -171,8 +181,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         null => E.Empty(),
         EmitK => E.Call(E.Field(M, nameof(Machine.Sink)), SuccessorMethod, M),
         SeqK s => Gen(s.Stmts, s.Index, s.Next),
-        StepK s => E.Invoke(E.Constant(s.Step), M),
-        LoopK l => E.Invoke(E.Field(E.Constant(l.Holder), nameof(StepHolder.Step)), M),
+        // Read from the machine's table rather than loaded as a constant: compiled expression
+        // trees keep object constants in an object[] and cast each on load (a helper call).
+        StepK s => E.Invoke(E.ArrayIndex(E.Field(M, nameof(Machine.Parts)), E.Constant(s.Part)), M),
         _ => throw new InvalidOperationException("continuation"),
     };
 
@@ -182,7 +193,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         if (k is null) throw new InvalidOperationException("a choice inside a deterministic block");
         if (k is not SeqK || Size(k) <= InlineRestLimit) return k;
         if (!t.NothingKnown) throw new InvalidOperationException("a continuation compiled apart under a known local");
-        return new StepK(Lambda(() => Run(k), "rest"));
+        return new StepK(AddPart(Lambda(() => Run(k), "rest")));
     }
 
     private int Size(Cont? k) => k switch
@@ -268,9 +279,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         int state = t.Closures.Alloc(2);
         var domain = t.Domain(f.Domain);
         var k = Shared(rest);
-        var holder = new StepHolder();
-        var next = new LoopK(holder);
-        holder.Step = Lambda(part: "loop", body: () =>
+        var next = new StepK(AddPart(null));
+        _table[next.Part] = Lambda(part: "loop", body: () =>
         {
             // The body's paths end in the next iteration; then this one is done.
             E Iteration(E v, E resume)
@@ -318,11 +328,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             IlRange rd => E.Block(typeof(void), Write(E.Constant(state), rd.Lo), Write(E.Constant(state + 1), rd.Hi), Run(next)),
             _ => throw new InvalidOperationException("domain"),
         };
-    }
-
-    private sealed class StepHolder
-    {
-        public Step Step = null!;
     }
 
     // ------------------------------------------------------------------ deterministic statements
