@@ -52,9 +52,6 @@ public sealed class Machine
     public int WorkBase => Spec.Layout.Slots;
     public int TrailTop => Top;
 
-    /// The writes since the trail was last emptied, as (offset, old value) pairs.
-    internal ReadOnlySpan<long> TrailEntries => Trail.AsSpan(0, Top);
-
     // The closures' assignment (the IL writes the same code out at each assignment).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Write(int offset, long value)

@@ -234,40 +234,22 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     {
         var layout = _spec.Layout;
         var work = m.M.AsSpan(layout.Slots, layout.Slots);
-        if (m.ActionIndex < 0) layout.Pack(work, _packed);
-        else
+        // Packed whole by the compiled packer: cheaper than scanning the trail (anon_vma's
+        // actions leave 13 to 34 entries on it, half of them frame writes) and re-encoding each
+        // written slot.
+        layout.Pack(work, _packed);
+        if (m.ActionIndex >= 0 && SameAsParent())
         {
-            // Every write to the working state is on the trail (emptied before each action),
-            // so the successor is the parent with the written slots re-encoded.
-            var trail = m.TrailEntries;
-            int lo = layout.Slots;
-            int k = 0;
-            while (k < trail.Length && (uint)((int)trail[k] - lo) >= (uint)lo) k += 2;
-            if (k == trail.Length)
-            {
-                // Nothing in the state was written (a stutter such as `read`): the parent itself.
-                if (_defer) _deferred.AddStutter();
-                else _visitor.OnStutter(this, _current, ParentFingerprint());
-                return;
-            }
-            for (int i = 0; i < _packed.Length; i++) _packed[i] = _current[i];
-            for (; k < trail.Length; k += 2)
-            {
-                int off = (int)trail[k];
-                if ((uint)(off - lo) < (uint)lo) layout.PackSlot(off - lo, m.M[off], _packed);
-            }
+            // Nothing written, or written back as it was: the parent itself, only counted.
+            if (_defer) _deferred.AddStutter();
+            else _visitor.OnStutter(this, _current, ParentFingerprint());
+            return;
         }
         if (_defer)
         {
-            // Written back as it was: the parent itself, which a visitor that may defer only
-            // counts (it has the parent stored), like a stutter.
-            if (SameAsParent()) _deferred.AddStutter();
-            else
-            {
-                ulong fp = Fingerprint.Of(_packed);
-                _cache?.Prefetch(fp);
-                _deferred.AddState(fp, _packed);
-            }
+            ulong fp = Fingerprint.Of(_packed);
+            _cache?.Prefetch(fp);
+            _deferred.AddState(fp, _packed);
             return;
         }
         if (_canon is null)
@@ -276,7 +258,7 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
             return;
         }
         // The state itself is kept (traces replay it); its orbit is identified by the canonical form.
-        _visitor.OnState(this, _packed, CanonicalFingerprint(work));
+        _visitor.OnState(this, _packed, Canonical(Fingerprint.Of(_packed), work));
     }
 
     // The parent is the pre-state region of the machine (unpacked) and _current (packed).
@@ -289,9 +271,6 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         }
         return _parentFingerprint;
     }
-
-    private ulong CanonicalFingerprint(ReadOnlySpan<long> work) =>
-        SameAsParent() ? ParentFingerprint() : Canonical(Fingerprint.Of(_packed), work);
 
     // A loop: states are a few words, and the span helpers are calls.
     private bool SameAsParent()

@@ -36,10 +36,7 @@ public sealed class StateLayout
         }
         TotalBits = pos;
         Words = Math.Max(1, (pos + 63) / 64);
-        _slotPacking = BuildSlotPacking();
     }
-
-    private readonly SlotPacking[] _slotPacking;
 
     public int[] VarOffsets { get; }
     public int Slots { get; }
@@ -165,47 +162,6 @@ public sealed class StateLayout
             words[word] |= code << shift;
             if (shift + w > 64) words[word + 1] |= code >> (64 - shift);
         }
-    }
-
-    /// Re-encodes one slot inside already packed words (the other slots' bits stay).
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void PackSlot(int i, long v, Span<ulong> words)
-    {
-        ref readonly var d = ref _slotPacking[i];
-        if (d.Mask == 0) return;
-        ulong code = d.Option && v == TypeOps.NoneValue ? 0UL : ((ulong)(v - d.Sub) >> d.Shr) & d.Mask;
-        words[d.Word] = (words[d.Word] & ~(d.Mask << d.Shift)) | (code << d.Shift);
-        if (d.High != 0) words[d.Word + 1] = (words[d.Word + 1] & ~(d.Mask >> d.High)) | (code >> d.High);
-    }
-
-    /// One slot's encoding in a single record (the re-encoding of a written slot reads one
-    /// instead of four tables): code = ((value - Sub) >> Shr) & Mask, or 0 for an option's none.
-    private readonly struct SlotPacking(ulong mask, long sub, int shr, int word, int shift, int high, bool option)
-    {
-        public readonly ulong Mask = mask;
-        public readonly long Sub = sub;
-        public readonly int Shr = shr, Word = word, Shift = shift, High = high;
-        public readonly bool Option = option;
-    }
-
-    private SlotPacking[] BuildSlotPacking()
-    {
-        var r = new SlotPacking[Slots];
-        for (int i = 0; i < Slots; i++)
-        {
-            int w = Bits[i];
-            if (w == 0) continue;
-            ulong mask = w == 64 ? ulong.MaxValue : (1UL << w) - 1;
-            int p = BitPos[i], shift = p & 63;
-            int high = shift + w > 64 ? 64 - shift : 0;
-            r[i] = Codec[i] switch
-            {
-                SlotCodec.Plain => new SlotPacking(mask, Lo[i], 0, p >> 6, shift, high, false),
-                SlotCodec.Option => new SlotPacking(mask, Lo[i] - 1, 0, p >> 6, shift, high, true),
-                _ => new SlotPacking(mask, 0, (int)Lo[i], p >> 6, shift, high, false),
-            };
-        }
-        return r;
     }
 
     internal void UnpackSlowly(ReadOnlySpan<ulong> words, Span<long> slots)
