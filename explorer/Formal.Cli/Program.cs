@@ -36,6 +36,12 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        // Multicore JIT: the methods the last run compiled are compiled again on a spare core
+        // while this one starts (the profile lives next to the program, in the build output; an
+        // unwritable directory just means no profile). `check`'s start-up on anon_vma's tiny
+        // configuration: 1.25 -> 1.02 s (medians of 6 alternating runs).
+        System.Runtime.ProfileOptimization.SetProfileRoot(AppContext.BaseDirectory);
+        System.Runtime.ProfileOptimization.StartProfile("formal.jitprofile");
         try
         {
             return Run(args, Console.Out, Console.Error);
