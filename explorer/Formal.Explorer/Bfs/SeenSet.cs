@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Formal.Spec.Runtime;
 
 namespace Formal.Explorer.Bfs;
 
@@ -8,15 +8,13 @@ namespace Formal.Explorer.Bfs;
 /// load: the tables stay 53-80 % full, 10 to 15 bytes per stored state.
 /// Sharding is what lets parallel BFS insert without locks: every shard has a single writer
 /// (its owner, shard mod workers), and lookups only run while no shard is written.
-/// The tables live in native memory, asking Linux for 2 MiB pages: every lookup lands on a
-/// random page, and with 4 KiB pages each one also misses the TLB (on this project's virtual
-/// machines that made a lookup 2.5 times slower).
+/// The tables live in native memory on 2 MiB pages (<see cref="NativeTable"/>; on this
+/// project's virtual machines 4 KiB pages made a lookup 2.5 times slower).
 public sealed unsafe class SeenSet : IDisposable
 {
     public const int ShardBits = 3;
     public const int Shards = 1 << ShardBits;
     private const int MinShardSlots = 64;
-    private const int HugePage = 2 << 20;
 
     private readonly ulong*[] _tables = new ulong*[Shards];
     private readonly int[] _lengths = new int[Shards];
@@ -158,33 +156,20 @@ public sealed unsafe class SeenSet : IDisposable
                 if (++i == slots) i = 0;
             t[i] = fp;
         }
-        if (old is not null) NativeMemory.AlignedFree(old);
+        if (old is not null) NativeTable.Free(old);
         _tables[s] = t;
         _lengths[s] = slots;
         _limits[s] = (int)(slots * 0.8);
     }
 
-    private static ulong* Allocate(int slots)
-    {
-        nuint bytes = (nuint)slots * sizeof(ulong);
-        bool huge = bytes >= HugePage;
-        var p = (ulong*)NativeMemory.AlignedAlloc(bytes, huge ? (nuint)HugePage : 64);
-        if (huge && OperatingSystem.IsLinux()) _ = Madvise((nint)p, bytes & ~(nuint)(HugePage - 1), MadvHugePage);
-        NativeMemory.Clear(p, bytes);
-        return p;
-    }
-
-    private const int MadvHugePage = 14;
-
-    [DllImport("libc", EntryPoint = "madvise")]
-    private static extern int Madvise(nint addr, nuint length, int advice);
+    private static ulong* Allocate(int slots) => NativeTable.Allocate((nuint)slots * sizeof(ulong));
 
     private void Free()
     {
         for (int s = 0; s < Shards; s++)
         {
             if (_tables[s] is null) continue;
-            NativeMemory.AlignedFree(_tables[s]);
+            NativeTable.Free(_tables[s]);
             _tables[s] = null;
             _lengths[s] = 0;
             _counts[s] = 0;

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Formal.Spec.Runtime;
 
 /// Canonical fingerprints of generated states by the fingerprint of the state itself, shared by
@@ -11,8 +9,7 @@ namespace Formal.Spec.Runtime;
 /// access and an entry is only evicted when four others share its bucket. Lock-free: an entry
 /// holds the key XOR the value next to the value, so a read torn by a concurrent write fails the
 /// check (or returns the value that write stored) instead of pairing one key with another's
-/// value. The table lives in native memory on 2 MiB pages once it is that large: lookups land on
-/// random pages, and with 4 KiB pages each one also missed the TLB.
+/// value. The table lives in native memory (<see cref="NativeTable"/>).
 ///
 /// The table starts small (replays and shrinking make many short-lived systems) and grows 4x,
 /// keeping its entries, whenever it has missed half as often as it has entries, up to 2^22
@@ -24,7 +21,6 @@ internal sealed unsafe class CanonicalCache
 {
     private const int EntryWords = 2, Ways = 4, BucketWords = EntryWords * Ways;
     private const int MinBucketBits = 10, MaxBucketBits = 20, GrowBits = 2;
-    private const int HugePage = 2 << 20;
 
     private sealed class Table(ulong* words, int bucketBits)
     {
@@ -126,18 +122,10 @@ internal sealed unsafe class CanonicalCache
     private static Table Allocate(int bucketBits, ref long total)
     {
         nuint bytes = (nuint)BucketWords * sizeof(ulong) << bucketBits;
-        bool huge = bytes >= HugePage;
-        var p = (ulong*)NativeMemory.AlignedAlloc(bytes, huge ? (nuint)HugePage : 64);
-        if (huge && OperatingSystem.IsLinux()) _ = Madvise((nint)p, bytes, MadvHugePage);
-        NativeMemory.Clear(p, bytes);
+        var p = NativeTable.Allocate(bytes);
         Interlocked.Add(ref total, (long)bytes);
         return new Table(p, bucketBits);
     }
 
-    private static void Free(Table t) => NativeMemory.AlignedFree(t.Words);
-
-    private const int MadvHugePage = 14;
-
-    [DllImport("libc", EntryPoint = "madvise")]
-    private static extern int Madvise(nint addr, nuint length, int advice);
+    private static void Free(Table t) => NativeTable.Free(t.Words);
 }
