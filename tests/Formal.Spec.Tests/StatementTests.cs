@@ -163,6 +163,40 @@ public class StatementTests
     }
 
     [Fact]
+    public void An_either_whose_other_branches_require_a_false_constant_runs_its_live_branch()
+    {
+        // The IL compiles such an either as a plain sequence (no choice point); the closures try
+        // every branch. Both give the same successors, in order, with the branch recorded.
+        var (states, c) = Successors("""
+            spec: t
+            constants:
+              OOM: { default: false }
+              LEVEL: { default: 1 }
+            variables: { x: 0..9, y: 0..9 }
+            init: { x: 0, y: 0 }
+            actions:
+              Step:
+                do:
+                  - either:
+                      fail: ["require OOM", "x := 9"]
+                      done:
+                        - let a = 2
+                        - either:
+                            - ["require LEVEL >= 2 and not OOM", "x := 8"]
+                            - ["x := a"]
+                  - choose v in 1..2
+                  - y := x + v
+              Never:
+                do:
+                  - either:
+                      - ["require OOM or LEVEL > 1", "x := 1"]
+                      - ["require LEVEL == 0", "x := 2"]
+            """);
+        Assert.Equal(["x=2 y=3", "x=2 y=4"], states);
+        Assert.Equal(["Step choosing Step=done, Step=2, v=1", "Step choosing Step=done, Step=2, v=2"], c.Labels);
+    }
+
+    [Fact]
     public void A_local_read_after_a_choice_keeps_its_value_when_a_later_call_rebinds_it()
     {
         // The second call of p rebinds a (same slot) inside the first call's first branch; the

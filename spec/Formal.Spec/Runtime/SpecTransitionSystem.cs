@@ -237,8 +237,15 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         // Packed whole by the compiled packer: cheaper than scanning the trail (anon_vma's
         // actions leave 13 to 34 entries on it, half of them frame writes) and re-encoding each
         // written slot.
-        layout.Pack(work, _packed);
-        if (m.ActionIndex >= 0 && SameAsParent())
+        // An empty trail (nothing written since the action began, as in `read`) is a stutter
+        // without packing: half of anon_vma's stutters.
+        bool stutter = m.ActionIndex >= 0 && m.Top == 0;
+        if (!stutter)
+        {
+            layout.Pack(work, _packed);
+            stutter = m.ActionIndex >= 0 && SameAsParent();
+        }
+        if (stutter)
         {
             // Nothing written, or written back as it was: the parent itself, only counted.
             if (_defer) _deferred.AddStutter();

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Numerics;
 using System.Reflection;
 using Formal.Spec.Ir;
+using Formal.Spec.Syntax;
 using Formal.Spec.Types;
 using E = System.Linq.Expressions.Expression;
 
@@ -216,7 +217,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         if (_det.TryGetValue(s, out bool d)) return d;
         d = s switch
         {
-            SChooseIr or SEitherIr => false,
+            SEitherIr e => LiveBranch(e) is int j && (j == NoBranch || (j >= 0 && e.Branches[j].All(IsDet))),
+            SChooseIr => false,
             SIfIr f => f.Then.All(IsDet) && f.Else.All(IsDet),
             SForIr f => f.Body.All(IsDet),
             SCallIr c => c.Proc.Body.All(IsDet),
@@ -225,6 +227,50 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         _det[s] = d;
         return d;
     }
+
+    private const int NoBranch = -2, SeveralBranches = -1;
+
+    /// The one branch of an `either` that is not dead in this configuration (a branch is dead
+    /// when it begins with a `require` that is constantly false, as anon_vma's `require OOM`
+    /// when OOM is off), or <see cref="NoBranch"/> or <see cref="SeveralBranches"/>. Such an
+    /// `either` makes no choice: compiled in line, its locals need no trail and what follows it
+    /// needs no shared delegate (anon_vma's munmap becomes straight-line code). The closures
+    /// try the dead branches too, which fail at once: the paths are the same.
+    private static int LiveBranch(SEitherIr e)
+    {
+        int live = NoBranch;
+        for (int j = 0; j < e.Branches.Count; j++)
+        {
+            var b = e.Branches[j];
+            if (b.Count > 0 && b[0] is SRequireIr r && ConstantlyFalse(r.Cond)) continue;
+            if (live != NoBranch) return SeveralBranches;
+            live = j;
+        }
+        return live;
+    }
+
+    private static bool ConstantlyFalse(Expr e) => Constant(e) == 0;
+
+    // The value of a condition made of constants only (configuration constants are constants
+    // in the IR), or null.
+    private static long? Constant(Expr e) => e switch
+    {
+        EConst c => c.Value,
+        EUnary { Op: UnOp.Not } u => Constant(u.Operand) is long v ? 1 - v : null,
+        EBinary { Op: BinOp.And } b => Constant(b.Left) == 0 || Constant(b.Right) == 0 ? 0 : Constant(b.Left) == 1 && Constant(b.Right) == 1 ? 1 : null,
+        EBinary { Op: BinOp.Or } b => Constant(b.Left) == 1 || Constant(b.Right) == 1 ? 1 : Constant(b.Left) == 0 && Constant(b.Right) == 0 ? 0 : null,
+        EBinary b when Constant(b.Left) is long l && Constant(b.Right) is long r => b.Op switch
+        {
+            BinOp.Eq => l == r ? 1 : 0,
+            BinOp.Ne => l != r ? 1 : 0,
+            BinOp.Lt => l < r ? 1 : 0,
+            BinOp.Le => l <= r ? 1 : 0,
+            BinOp.Gt => l > r ? 1 : 0,
+            BinOp.Ge => l >= r ? 1 : 0,
+            _ => null,
+        },
+        _ => null,
+    };
 
     // ------------------------------------------------------------------ choices
 
@@ -362,6 +408,12 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             case SForIr f: return For(f);
             case SCallIr c: return E.Block(typeof(void), Binds(c, trailed: false), Gen(c.Proc.Body, 0, null));
             case SSkipIr: return E.Empty();
+            case SEitherIr e:
+            {
+                int j = LiveBranch(e);
+                if (j == NoBranch) return E.Goto(_fail);
+                return E.Block(typeof(void), Push(e, E.Constant((long)j)), Gen(e.Branches[j], 0, null));
+            }
         }
         throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
     }
