@@ -92,7 +92,22 @@ public class LayoutTests
             layout.UnpackSlowly(words, backSlow);
             Assert.Equal(backSlow, back);
             Assert.Equal(slots, back);
+            // The successor packer: the same words, and the fingerprint unless they equal the
+            // parent's (0 then). Every other parent is the state itself.
+            var parent = n % 2 == 0 ? (ulong[])words.Clone() : slow.Select(w => w ^ 1UL).ToArray();
+            var packed = new ulong[layout.Words];
+            ulong fp = PackSuccessor(layout, slots, packed, parent);
+            Assert.Equal(words, packed);
+            Assert.Equal(n % 2 == 0 ? 0UL : Fingerprint.Of(words), fp);
         }
+    }
+
+    private static unsafe ulong PackSuccessor(StateLayout layout, long[] slots, ulong[] words, ulong[] parent)
+    {
+        fixed (long* s = slots)
+        fixed (ulong* w = words)
+        fixed (ulong* p = parent)
+            return layout.SuccessorPacker(s, w, p);
     }
 
     private static long RandomValue(StateLayout layout, int k, Random rnd)

@@ -4,9 +4,12 @@ namespace Formal.Spec.Runtime;
 /// process). A multiply-xorshift mix per word, finished with the murmur3 finaliser.
 public static class Fingerprint
 {
-    private const ulong Seed = 0x9E3779B97F4A7C15UL;
-    private const ulong M1 = 0xBF58476D1CE4E5B9UL;
-    private const ulong M2 = 0x94D049BB133111EBUL;
+    // Also emitted as IL by LayoutCode.SuccessorPacker (LayoutTests compares the two).
+    internal const ulong Seed = 0x9E3779B97F4A7C15UL;
+    internal const ulong M1 = 0xBF58476D1CE4E5B9UL;
+    internal const ulong M2 = 0x94D049BB133111EBUL;
+    internal const ulong M3 = 0xFF51AFD7ED558CCDUL;
+    internal const ulong M4 = 0xC4CEB9FE1A85EC53UL;
 
     public static ulong Of(ReadOnlySpan<ulong> words)
     {
@@ -16,13 +19,13 @@ public static class Fingerprint
             ulong k = words[i] * M1;
             k ^= k >> 31;
             k *= M2;
-            h = (h ^ k) * 0xFF51AFD7ED558CCDUL;
+            h = (h ^ k) * M3;
             h ^= h >> 32;
         }
         h ^= h >> 33;
-        h *= 0xFF51AFD7ED558CCDUL;
+        h *= M3;
         h ^= h >> 33;
-        h *= 0xC4CEB9FE1A85EC53UL;
+        h *= M4;
         h ^= h >> 33;
         return h == 0 ? 1 : h; // 0 marks an empty slot in the seen set
     }

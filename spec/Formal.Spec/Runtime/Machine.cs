@@ -31,7 +31,8 @@ public sealed class Machine
     internal Machine(CompiledSpec spec)
     {
         Spec = spec;
-        M = new long[spec.MemorySize];
+        // Pinned: the generator packs successors straight from it through a pointer.
+        M = GC.AllocateArray<long>(spec.MemorySize, pinned: true);
         Parts = spec.Parts;
     }
 

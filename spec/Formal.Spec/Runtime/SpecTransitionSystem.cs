@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Formal.Spec.Ir;
 using Formal.Spec.Types;
 
@@ -76,12 +77,17 @@ public sealed class SpecTransitionSystem : ITransitionSystem
     }
 }
 
-internal sealed class SpecGenerator : IStateGenerator, IStepSink
+internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
 {
     private readonly SpecTransitionSystem _ts;
     private readonly CompiledSpec _spec;
     private readonly Machine _m;
     private readonly ulong[] _packed, _canonical, _current;
+    // The machine's working state and the two arrays above are pinned: successors are packed
+    // through these pointers, without a fixed block per call.
+    private readonly LayoutCode.SuccessorPackFn _packSuccessor;
+    private readonly long* _workAt;
+    private readonly ulong* _packedAt, _currentAt;
     private readonly Canonicalizer? _canon;
     private readonly CanonicalCache? _cache;
     private const int MissBatch = 256;
@@ -104,9 +110,13 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
         _spec = ts.Compiled;
         _m = _spec.NewMachine();
         _m.Sink = this;
-        _packed = new ulong[_spec.Layout.Words];
+        _packed = GC.AllocateArray<ulong>(_spec.Layout.Words, pinned: true);
         _canonical = new ulong[_spec.Layout.Words];
-        _current = new ulong[_spec.Layout.Words];
+        _current = GC.AllocateArray<ulong>(_spec.Layout.Words, pinned: true);
+        _packSuccessor = _spec.Layout.SuccessorPacker;
+        _workAt = (long*)Unsafe.AsPointer(ref _m.M[_spec.Layout.Slots]);
+        _packedAt = (ulong*)Unsafe.AsPointer(ref _packed[0]);
+        _currentAt = (ulong*)Unsafe.AsPointer(ref _current[0]);
         if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
         _cache = ts.Cache;
         _deferred = new DeferredSuccessors(_spec.Layout.Words);
@@ -233,39 +243,35 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
     public void OnSuccessor(Machine m)
     {
         var layout = _spec.Layout;
-        var work = m.M.AsSpan(layout.Slots, layout.Slots);
-        // Packed whole by the compiled packer: cheaper than scanning the trail (anon_vma's
-        // actions leave 13 to 34 entries on it, half of them frame writes) and re-encoding each
-        // written slot.
-        // An empty trail (nothing written since the action began, as in `read`) is a stutter
-        // without packing: half of anon_vma's stutters.
-        bool stutter = m.ActionIndex >= 0 && m.Top == 0;
-        if (!stutter)
+        ulong fp;
+        if (m.ActionIndex < 0)
         {
-            layout.Pack(work, _packed);
-            stutter = m.ActionIndex >= 0 && SameAsParent();
+            layout.Pack(m.M.AsSpan(layout.Slots, layout.Slots), _packed);
+            fp = Fingerprint.Of(_packed);
         }
-        if (stutter)
+        // An empty trail (nothing written since the action began, as in `read`) is a stutter
+        // without packing: half of anon_vma's stutters. Packing the whole state is cheaper than
+        // scanning the trail (13 to 34 entries per anon_vma successor, half of them frame
+        // writes) for the slots to re-encode; a successor equal to its parent is a stutter too.
+        else if (m.Top == 0 || (fp = _packSuccessor(_workAt, _packedAt, _currentAt)) == 0)
         {
-            // Nothing written, or written back as it was: the parent itself, only counted.
             if (_defer) _deferred.AddStutter();
             else _visitor.OnStutter(this, _current, ParentFingerprint());
             return;
         }
         if (_defer)
         {
-            ulong fp = Fingerprint.Of(_packed);
             _cache?.Prefetch(fp);
             _deferred.AddState(fp, _packed);
             return;
         }
         if (_canon is null)
         {
-            _visitor.OnState(this, _packed, Fingerprint.Of(_packed));
+            _visitor.OnState(this, _packed, fp);
             return;
         }
         // The state itself is kept (traces replay it); its orbit is identified by the canonical form.
-        _visitor.OnState(this, _packed, Canonical(Fingerprint.Of(_packed), work));
+        _visitor.OnState(this, _packed, Canonical(fp, m.M.AsSpan(layout.Slots, layout.Slots)));
     }
 
     // The parent is the pre-state region of the machine (unpacked) and _current (packed).
@@ -277,14 +283,6 @@ internal sealed class SpecGenerator : IStateGenerator, IStepSink
             _parentFingerprint = _canon is null ? fp : Canonical(fp, _m.M.AsSpan(0, _spec.Layout.Slots));
         }
         return _parentFingerprint;
-    }
-
-    // A loop: states are a few words, and the span helpers are calls.
-    private bool SameAsParent()
-    {
-        for (int i = 0; i < _packed.Length; i++)
-            if (_packed[i] != _current[i]) return false;
-        return true;
     }
 
     /// The canonical fingerprint of a state given its own fingerprint and its unpacked slots.

@@ -116,6 +116,11 @@ public sealed class StateLayout
 
     private LayoutCode.PackFn? _pack;
     private LayoutCode.UnpackFn? _unpack;
+    private LayoutCode.SuccessorPackFn? _packSuccessor;
+
+    /// The compiled successor packer (see <see cref="LayoutCode.SuccessorPacker"/>), for callers
+    /// that hold pinned memory.
+    internal LayoutCode.SuccessorPackFn SuccessorPacker => _packSuccessor ??= LayoutCode.SuccessorPacker(this);
 
     /// Packs the first <see cref="Slots"/> slots into the first <see cref="Words"/> words
     /// (compiled for this layout on first use).
