@@ -27,6 +27,20 @@ public sealed class CompiledSpec
     internal Step InitStep { get; private set; } = null!;
     // The IL's shared rests and loop iterations, which compiled code calls by index.
     internal Step[] Parts { get; private set; } = [];
+
+    // What compiled code needs only on a cold path (a failed assertion, an exhausted pool, a
+    // recorded choice, a run-time error), by index: it passes an int constant. An object
+    // constant in an expression tree is cast on load, and the JIT hoists those loads with
+    // their casts (helper calls) to the method's entry, taken or not.
+    private readonly List<object> _cold = new();
+
+    internal int AddCold(object o)
+    {
+        _cold.Add(o);
+        return _cold.Count - 1;
+    }
+
+    internal T Cold<T>(int id) => (T)_cold[id];
     internal ActionPlan[] Actions { get; private set; } = [];
     internal InvariantPlan[] Invariants { get; private set; } = [];
     internal SFn[] Queries { get; private set; } = [];

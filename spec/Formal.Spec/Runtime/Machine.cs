@@ -94,6 +94,31 @@ public sealed class Machine
         if (RecordChoices) Choices.Add((node, value));
     }
 
+    // The compiled code's cold paths, by index into the spec's table (CompiledSpec.Cold); not
+    // inlined, so that their code stays out of the compiled actions.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public void PushChoiceAt(int node, long value) => PushChoice(Spec.Cold<Stmt>(node), value);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public void AssertionFailedAt(int assertion) => Sink.OnAssertionFailed(this, Spec.Cold<SAssertIr>(assertion));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public void ExhaustedAt(int alloc) => Sink.OnExhausted(this, Spec.Cold<SAllocIr>(alloc));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public Exception ErrorAt(int error, long value)
+    {
+        var (span, format) = Spec.Cold<(Diagnostics.SourceSpan, string)>(error);
+        return new EvalError(span, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, value));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public Exception KeyErrorAt(int error, long key)
+    {
+        var (span, keyTy) = Spec.Cold<(Diagnostics.SourceSpan, Types.Ty)>(error);
+        return ExprCompiler.KeyError(span, key, keyTy);
+    }
+
     /// The number of recorded choices (0 when not recording), to truncate back to.
     public int ChoiceTop => RecordChoices ? Choices.Count : 0;
 

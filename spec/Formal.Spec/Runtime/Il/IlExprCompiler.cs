@@ -106,24 +106,24 @@ internal sealed class IlExprCompiler
         finally { _old = saved; }
     }
 
-    private static readonly MethodInfo KeyErrorMethod = typeof(ExprCompiler).GetMethod(nameof(ExprCompiler.KeyError), BindingFlags.Static | BindingFlags.NonPublic)!;
-    private static readonly MethodInfo ErrorMethod = typeof(IlExprCompiler).GetMethod(nameof(Fail), BindingFlags.Static | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo KeyErrorMethod = typeof(Machine).GetMethod(nameof(Machine.KeyErrorAt))!;
+    private static readonly MethodInfo ErrorMethod = typeof(Machine).GetMethod(nameof(Machine.ErrorAt))!;
     private static readonly MethodInfo FloorDivMethod = typeof(Checking.ConstEval).GetMethod(nameof(Checking.ConstEval.FloorDiv))!;
     private static readonly MethodInfo FloorModMethod = typeof(Checking.ConstEval).GetMethod(nameof(Checking.ConstEval.FloorMod))!;
     private static readonly MethodInfo PopCountMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.PopCount), [typeof(ulong)])!;
     private static readonly MethodInfo SlotsEqualMethod = typeof(IlExprCompiler).GetMethod(nameof(SlotsEqual), BindingFlags.Static | BindingFlags.NonPublic)!;
 
-    /// A run-time error at a source span, with a message built from the offending value.
-    private static EvalError Fail(SourceSpan span, string format, long value) =>
-        new(span, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, value));
-
     private static bool SlotsEqual(long[] mem, int a, int b, int width) => mem.AsSpan(a, width).SequenceEqual(mem.AsSpan(b, width));
 
-    public static E Throw(SourceSpan span, string format, E value) =>
-        E.Throw(E.Call(ErrorMethod, E.Constant(span), E.Constant(format), value));
+    /// A run-time error at a source span, with a message built from the offending value.
+    public E Throw(SourceSpan span, string format, E value) =>
+        E.Throw(E.Call(Mach, ErrorMethod, E.Constant(_spec.AddCold((span, format))), value));
 
-    private static E KeyThrow(SourceSpan span, E key, Ty keyTy) =>
-        E.Throw(E.Call(KeyErrorMethod, E.Constant(span), key, E.Constant(keyTy, typeof(Ty))));
+    private E KeyThrow(SourceSpan span, E key, Ty keyTy) =>
+        E.Throw(E.Call(Mach, KeyErrorMethod, E.Constant(_spec.AddCold((span, keyTy))), key));
+
+    /// An index into the spec's table of what compiled code needs only on cold paths.
+    public int Cold(object o) => _spec.AddCold(o);
 
     // ------------------------------------------------------------------ fallback
 
@@ -326,7 +326,7 @@ internal sealed class IlExprCompiler
     }
 
     /// The set {v}, or an error when v is not a set element.
-    private static E BitOf(E value, SourceSpan span)
+    private E BitOf(E value, SourceSpan span)
     {
         var v = E.Variable(typeof(long), "elem");
         return E.Block(typeof(long), [v],

@@ -47,10 +47,10 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private static readonly MethodInfo GrowMethod = typeof(Machine).GetMethod(nameof(Machine.GrowTrail))!;
     private static readonly MethodInfo UndoMethod = typeof(Machine).GetMethod(nameof(Machine.Undo))!;
     private static readonly MethodInfo TruncateMethod = typeof(Machine).GetMethod(nameof(Machine.TruncateChoices))!;
-    private static readonly MethodInfo PushMethod = typeof(Machine).GetMethod(nameof(Machine.PushChoice), BindingFlags.Instance | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo PushMethod = typeof(Machine).GetMethod(nameof(Machine.PushChoiceAt))!;
     private static readonly MethodInfo SuccessorMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnSuccessor))!;
-    private static readonly MethodInfo AssertMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnAssertionFailed))!;
-    private static readonly MethodInfo ExhaustedMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnExhausted))!;
+    private static readonly MethodInfo AssertMethod = typeof(Machine).GetMethod(nameof(Machine.AssertionFailedAt))!;
+    private static readonly MethodInfo ExhaustedMethod = typeof(Machine).GetMethod(nameof(Machine.ExhaustedAt))!;
     private static readonly MethodInfo TzcntMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.TrailingZeroCount), [typeof(ulong)])!;
 
     // What follows a statement list: nothing (a deterministic sub-block falls through), the
@@ -151,7 +151,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
 
     private E Truncate(ParameterExpression top) => E.IfThen(Recording, E.Call(M, TruncateMethod, top));
 
-    private E Push(Stmt node, E value) => E.IfThen(Recording, E.Call(M, PushMethod, E.Constant(node, typeof(Stmt)), value));
+    private E Push(Stmt node, E value) => E.IfThen(Recording, E.Call(M, PushMethod, E.Constant(t.Cold(node)), value));
 
     // ------------------------------------------------------------------ sequences
 
@@ -400,7 +400,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             case SRequireIr r: return E.IfThen(E.Not(t.B(r.Cond)), E.Goto(_fail));
             case SAssertIr a:
                 return E.IfThen(E.Not(t.B(a.Cond)), E.Block(
-                    E.Call(E.Field(M, nameof(Machine.Sink)), AssertMethod, M, E.Constant(a)),
+                    E.Call(M, AssertMethod, E.Constant(t.Cold(a))),
                     E.Goto(_fail)));
             case SLetIr l: return Bind(l.Local, l.Value, trailed: !scopeDet);
             case SAllocIr a: return Alloc(a, trailed: !scopeDet);
@@ -512,7 +512,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         var v = E.Variable(typeof(long), "obj");
         var found = E.Label("allocated");
         var exhausted = E.Block(
-            E.Call(E.Field(M, nameof(Machine.Sink)), ExhaustedMethod, M, E.Constant(a)),
+            E.Call(M, ExhaustedMethod, E.Constant(t.Cold(a))),
             E.Goto(_fail));
         var take = E.Block(typeof(void), Push(a, v), E.Break(found));
         return E.Block(typeof(void), [bits, v],
