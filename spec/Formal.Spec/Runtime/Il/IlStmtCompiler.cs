@@ -71,6 +71,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         return Lambda(() => Gen(stmts, 0, EmitK.Instance));
     }
 
+    // Parameter combinations up to which an action's parameter loops are unrolled.
+    private const int MaxUnrolledCombinations = 64;
+
     /// An action: a loop per parameter, each guard at the level of the deepest parameter it
     /// mentions (see <see cref="GuardLevels"/>), then the rest of the body.
     public Step Action(ActionIr a, int[] slots, int[] levels, long[] firsts)
@@ -86,6 +89,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             parts.Add(inner);
             return E.Block(typeof(void), parts);
         }
+        long combinations = a.Params.Aggregate(1L, (n, p) => n * TypeOps.DomainSize(p.Type));
+        if (a.Params.Count > 0 && combinations <= MaxUnrolledCombinations)
+            return Unrolled(a, slots, firsts, body, Guards);
         E Level(int i)
         {
             if (i == a.Params.Count) return Gen(body, 0, EmitK.Instance);
@@ -99,6 +105,44 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             }));
         }
         return Lambda(() => Guards(-1, Level(0)));
+    }
+
+    /// An action with few parameter combinations: the parameter loops are unrolled, each value
+    /// known while its guards are compiled, so that guards on constants fold away (anon_vma's
+    /// `start < end`, `allowed(prot)`) and the others read fixed offsets (`covered(proc, start,
+    /// end)`). The body is compiled once, apart, reading the parameters from their slots, and
+    /// called for each combination whose guards hold. The slots are written at every level as
+    /// in the loops, so that a guard's run-time error names the same step.
+    private Step Unrolled(ActionIr a, int[] slots, long[] firsts, List<Stmt> body, Func<int, E, E> guards)
+    {
+        var run = new StepK(AddPart(Lambda(() => Gen(body, 0, EmitK.Instance), "body")));
+        E Level(int i)
+        {
+            if (i == a.Params.Count) return Alternative(() => Run(run));
+            var values = new List<E>();
+            long first = firsts[i], count = TypeOps.DomainSize(a.Params[i].Type);
+            for (long v = first; v < first + count; v++)
+            {
+                long value = v;
+                values.Add(t.Knowing(a.Params[i], value, () =>
+                {
+                    // A failing guard skips to the next value of this parameter.
+                    var saved = _fail;
+                    _fail = E.Label("next_value");
+                    try
+                    {
+                        var parts = new List<E> { E.Assign(t.Cell(slots[i]), E.Constant(value)) };
+                        for (int j = i + 1; j < slots.Length; j++) parts.Add(E.Assign(t.Cell(slots[j]), E.Constant(firsts[j])));
+                        parts.Add(guards(i, Level(i + 1)));
+                        parts.Add(E.Label(_fail));
+                        return E.Block(typeof(void), parts);
+                    }
+                    finally { _fail = saved; }
+                }));
+            }
+            return Seq(values);
+        }
+        return Lambda(() => guards(-1, Level(0)));
     }
 
     /// A compiled delegate: a path that fails returns; choices it recorded are dropped on
