@@ -28,6 +28,18 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
 
     private bool _announced;
 
+    public void Prefetch(ReadOnlySpan<ulong> fingerprints)
+    {
+        foreach (ulong fp in fingerprints) seen.Prefetch(fp);
+        _announced = true;
+    }
+
+    public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
+    {
+        _out.Generated += count;
+        _ordinal += count;
+    }
+
     public void Prefetch(ulong fingerprint)
     {
         seen.Prefetch(fingerprint);
@@ -99,4 +111,6 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span) => _out.Event = true;
 
     public void OnBoundReached(IStateGenerator g, string pool) => _out.BoundHits.Add(pool);
+
+    public void OnBoundReached(IStateGenerator g, string pool, long count) => _out.BoundHits.Add(pool, count);
 }

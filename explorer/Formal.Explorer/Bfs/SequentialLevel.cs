@@ -103,6 +103,22 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
 
     public void Prefetch(ulong fingerprint) => st.Seen.Prefetch(fingerprint);
 
+    public void Prefetch(ReadOnlySpan<ulong> fingerprints)
+    {
+        foreach (ulong fp in fingerprints) st.Seen.Prefetch(fp);
+    }
+
+    public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
+    {
+        if (observer is not null || st.Violation is not null || Stop is not null)
+        {
+            for (int i = 0; i < count; i++) OnStutter(g, packed, fingerprint);
+            return;
+        }
+        st.Generated += count;
+        _successorOrdinal += count;
+    }
+
     // The parent is in the seen set: a stutter is only counted, unless an observer (the state
     // graph) wants every transition.
     public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
@@ -128,5 +144,10 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
     public void OnBoundReached(IStateGenerator g, string pool)
     {
         st.BoundHits.Add(pool);
+    }
+
+    public void OnBoundReached(IStateGenerator g, string pool, long count)
+    {
+        st.BoundHits.Add(pool, count);
     }
 }

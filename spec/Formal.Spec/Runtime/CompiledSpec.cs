@@ -19,7 +19,15 @@ public sealed class CompiledSpec
     {
         Ir = ir;
         Layout = new StateLayout(ir.Vars);
+        PoolNames = ir.Pools.Select(p => p.Name).Distinct().ToArray();
     }
+
+    /// The pools in a fixed order: machines count exhausted allocations per pool
+    /// (<see cref="Machine.Exhausted"/>), which the generator reports after each expansion.
+    internal string[] PoolNames { get; }
+
+    internal int PoolIndex(string name) =>
+        Array.IndexOf(PoolNames, name) is int i and >= 0 ? i : throw new InvalidOperationException($"no pool {name}");
 
     public SpecIr Ir { get; }
     public StateLayout Layout { get; }

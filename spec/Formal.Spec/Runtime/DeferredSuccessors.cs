@@ -47,16 +47,19 @@ internal sealed class DeferredSuccessors(int words)
 
     public ReadOnlySpan<ulong> Packed(int i) => _packed.AsSpan(i * words, words);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int Add(Kind kind, ulong fp)
     {
-        if (Count == _kinds.Length)
-        {
-            Array.Resize(ref _kinds, Count * 2);
-            Array.Resize(ref _fps, Count * 2);
-            Array.Resize(ref _packed, Count * 2 * words);
-        }
+        if (Count == _kinds.Length) Grow();
         _kinds[Count] = kind;
         _fps[Count] = fp;
         return Count++;
+    }
+
+    private void Grow()
+    {
+        Array.Resize(ref _kinds, Count * 2);
+        Array.Resize(ref _fps, Count * 2);
+        Array.Resize(ref _packed, Count * 2 * words);
     }
 }

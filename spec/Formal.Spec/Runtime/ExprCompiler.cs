@@ -72,6 +72,8 @@ internal sealed class ExprCompiler
         return at;
     }
 
+    public int PoolIndex(string pool) => _spec.PoolIndex(pool);
+
     public int Slot(LocalVar v)
     {
         if (!_localSlots.TryGetValue(v.Id, out var s))

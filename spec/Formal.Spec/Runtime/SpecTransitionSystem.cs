@@ -100,6 +100,8 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
     // Set while the visitor lets successors wait until the parent is expanded.
     private bool _defer;
     private readonly DeferredSuccessors _deferred;
+    // The orbits' fingerprints of the deferred successors, announced to the visitor at once.
+    private ulong[] _orbits = new ulong[64];
     private readonly long[] _slots;
     // The step of a deferred assertion while it is handed over.
     private StepLabel? _label;
@@ -149,6 +151,7 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         finally
         {
             _m.Undo(0);
+            ReportBounds();
         }
     }
 
@@ -191,6 +194,7 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         finally
         {
             _m.Undo(0);
+            ReportBounds();
         }
         if (_defer) HandOver();
     }
@@ -201,6 +205,8 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
     private void HandOver()
     {
         int n = _deferred.Count;
+        if (_orbits.Length < n) Array.Resize(ref _orbits, Math.Max(n, 2 * _orbits.Length));
+        int states = 0;
         for (int i = 0; i < n; i++)
         {
             if (_deferred.KindAt(i) != DeferredSuccessors.Kind.State) continue;
@@ -215,15 +221,26 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
                 fp = canonical;
             }
             _deferred.SetFp(i, fp);
-            _visitor.Prefetch(fp);
+            _orbits[states++] = fp;
         }
+        if (states > 0) _visitor.Prefetch(_orbits.AsSpan(0, states));
+        // Runs of stutters are passed on at once (a third of anon_vma's successors).
+        int stutters = 0;
         for (int i = 0; i < n; i++)
         {
-            switch (_deferred.KindAt(i))
+            var kind = _deferred.KindAt(i);
+            if (kind == DeferredSuccessors.Kind.Stutter)
             {
-                case DeferredSuccessors.Kind.Stutter:
-                    _visitor.OnStutter(this, _current, ParentFingerprint());
-                    break;
+                stutters++;
+                continue;
+            }
+            if (stutters > 0)
+            {
+                _visitor.OnStutters(this, _current, ParentFingerprint(), stutters);
+                stutters = 0;
+            }
+            switch (kind)
+            {
                 case DeferredSuccessors.Kind.State:
                     _visitor.OnState(this, _deferred.Packed(i), _deferred.Fp(i));
                     break;
@@ -237,6 +254,7 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
                 }
             }
         }
+        if (stutters > 0) _visitor.OnStutters(this, _current, ParentFingerprint(), stutters);
         _deferred.Clear();
     }
 
@@ -309,7 +327,17 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         else _visitor.OnAssertion(this, assertion.Text, assertion.Span);
     }
 
-    public void OnExhausted(Machine m, SAllocIr alloc) => _visitor.OnBoundReached(this, alloc.PoolName);
+    /// Passes on the machine's counts of exhausted pools.
+    private void ReportBounds()
+    {
+        var counts = _m.Exhausted;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] == 0) continue;
+            _visitor.OnBoundReached(this, _spec.PoolNames[i], counts[i]);
+            counts[i] = 0;
+        }
+    }
 
     public InvariantFailure? CheckInvariants()
     {

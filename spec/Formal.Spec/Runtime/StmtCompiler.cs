@@ -236,6 +236,7 @@ internal sealed class StmtCompiler(ExprCompiler x)
     private Step Alloc(SAllocIr a, Step k)
     {
         int slot = x.Slot(a.Local);
+        int pool = x.PoolIndex(a.PoolName);
         var pred = a.Pred is null ? null : x.S(a.Pred);
         var plan = x.Domain(a.Domain);
         SFn candidates = plan switch
@@ -258,7 +259,7 @@ internal sealed class StmtCompiler(ExprCompiler x)
                 m.PopChoice();
                 return;
             }
-            m.Sink.OnExhausted(m, a);
+            m.Exhausted[pool]++;
         };
     }
 

@@ -29,17 +29,30 @@ public interface IStateVisitor
     /// engine that has stored that state may only count it.
     void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnState(g, packed, fingerprint);
 
+    /// <paramref name="count"/> stutters in a row (a deferring generator hands runs of them
+    /// over at once).
+    void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
+    {
+        for (int i = 0; i < count; i++) OnStutter(g, packed, fingerprint);
+    }
+
     /// True when the visitor never asks the generator about the state it was just given (no
     /// parameters, and invariants only through <see cref="IStateGenerator.CheckInvariants(ReadOnlySpan{ulong})"/>).
     /// The generator may then hand a parent's successors and failed assertions over, in order,
     /// after all its actions have run (or one failed with an error), and overlap their memory
     /// lookups. <see cref="IStateGenerator.CurrentLabel"/> still names the step of a handed-over
-    /// assertion. Bound hits still come at once.
+    /// assertion.
     bool MayDefer => false;
 
     /// Called, when successors are handed over, with each one's fingerprint before any of them
     /// is passed on: the visitor may start loading what it will look up.
     void Prefetch(ulong fingerprint) { }
+
+    /// <see cref="Prefetch(ulong)"/> for all of a parent's successors at once.
+    void Prefetch(ReadOnlySpan<ulong> fingerprints)
+    {
+        foreach (ulong fp in fingerprints) Prefetch(fp);
+    }
 
     /// True when the visitor prefetches its own lookups in batches across parents: deferring
     /// then only pays for the generator's own lookups (the canonical-fingerprint cache), and
@@ -48,6 +61,13 @@ public interface IStateVisitor
 
     void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
     void OnBoundReached(IStateGenerator g, string pool);
+
+    /// <paramref name="count"/> times <see cref="OnBoundReached(IStateGenerator, string)"/>: a
+    /// generator counts them while it expands a state and reports them after its actions ran.
+    void OnBoundReached(IStateGenerator g, string pool, long count)
+    {
+        for (long i = 0; i < count; i++) OnBoundReached(g, pool);
+    }
 }
 
 /// Produces initial states and successors (one instance per worker thread).

@@ -125,6 +125,8 @@ internal sealed class IlExprCompiler
     /// An index into the spec's table of what compiled code needs only on cold paths.
     public int Cold(object o) => _spec.AddCold(o);
 
+    public int PoolIndex(string pool) => _spec.PoolIndex(pool);
+
     // ------------------------------------------------------------------ fallback
 
     private E FallbackS(Expr e)

@@ -50,7 +50,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private static readonly MethodInfo PushMethod = typeof(Machine).GetMethod(nameof(Machine.PushChoiceAt))!;
     private static readonly MethodInfo SuccessorMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnSuccessor))!;
     private static readonly MethodInfo AssertMethod = typeof(Machine).GetMethod(nameof(Machine.AssertionFailedAt))!;
-    private static readonly MethodInfo ExhaustedMethod = typeof(Machine).GetMethod(nameof(Machine.ExhaustedAt))!;
     private static readonly MethodInfo TzcntMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.TrailingZeroCount), [typeof(ulong)])!;
 
     // What follows a statement list: nothing (a deterministic sub-block falls through), the
@@ -556,7 +555,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         var v = E.Variable(typeof(long), "obj");
         var found = E.Label("allocated");
         var exhausted = E.Block(
-            E.Call(M, ExhaustedMethod, E.Constant(t.Cold(a))),
+            E.PreIncrementAssign(E.ArrayAccess(E.Field(M, nameof(Machine.Exhausted)), E.Constant(t.PoolIndex(a.PoolName)))),
             E.Goto(_fail));
         var take = E.Block(typeof(void), Push(a, v), E.Break(found));
         return E.Block(typeof(void), [bits, v],
