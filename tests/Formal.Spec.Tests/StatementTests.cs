@@ -197,6 +197,30 @@ public class StatementTests
     }
 
     [Fact]
+    public void Lets_and_procedure_parameters_in_a_scope_without_choices_keep_their_values()
+    {
+        // The IL holds such locals in IL variables: used as map keys (read through their
+        // slots), rebound by a second call, and read after the state they were computed from
+        // changed.
+        var (states, _) = Successors("""
+            spec: t
+            variables: { m: 0..2 -> 0..9, x: 0..9 }
+            init: { m: "[i in 0..2 -> i]", x: 0 }
+            procedures:
+              "inc(k: 0..2)":
+                - let j = (k + 1) % 3
+                - let before = m[j]
+                - m[j] := m[j] + 1
+                - x := x + before + j
+            actions:
+              Step: { do: ["let a = m[2]", "inc(a)", "inc(0)", "m[a] := 7", "x := x + a"] }
+            """);
+        // inc(2): j = 0, before = 0, m[0] = 1, x = 0; inc(0): j = 1, before = 1, m[1] = 2,
+        // x = 2; m[2] := 7; x = 2 + 2.
+        Assert.Equal(["m=[0 -> 1, 1 -> 2, 2 -> 7] x=4"], states);
+    }
+
+    [Fact]
     public void A_local_read_after_a_choice_keeps_its_value_when_a_later_call_rebinds_it()
     {
         // The second call of p rebinds a (same slot) inside the first call's first branch; the

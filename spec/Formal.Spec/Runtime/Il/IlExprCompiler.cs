@@ -423,9 +423,14 @@ internal sealed class IlExprCompiler
     /// Inlines a definition: its arguments are evaluated in order (a scalar one into an IL
     /// variable, a constant one known while the body is compiled, a composite one copied to its
     /// parameter's slots), then its body is compiled in place.
-    private E Inline(EDefCall d, Func<E> body)
+    private E Inline(EDefCall d, Func<E> body) => Bound(d.Def.Params, d.Args, body);
+
+    /// Compiles <paramref name="body"/> with each local bound to its value: a scalar one in an
+    /// IL variable (or known, when the value is a constant), a composite one in its slots.
+    /// Definition parameters, and the `let`s and procedure parameters of statements in a scope
+    /// that makes no choice (nothing of it is compiled apart, so IL variables reach all of it).
+    public E Bound(IReadOnlyList<LocalVar> ps, IReadOnlyList<Expr> args, Func<E> body)
     {
-        var ps = d.Def.Params;
         var binds = new List<E>();
         var vars = new List<ParameterExpression>();
         var bound = new List<(LocalVar Local, long? Value, ParameterExpression? Reg)>();
@@ -434,13 +439,13 @@ internal sealed class IlExprCompiler
         for (int i = 0; i < ps.Count; i++)
         {
             var p = ps[i];
-            if (!TypeOps.IsScalar(p.Type)) binds.Add(BindLocal(p, d.Args[i]));
-            else if (ConstantOf(d.Args[i]) is { } c) bound.Add((p, c, null));
+            if (!TypeOps.IsScalar(p.Type)) binds.Add(BindLocal(p, args[i]));
+            else if (ConstantOf(args[i]) is { } c) bound.Add((p, c, null));
             else
             {
                 var reg = E.Variable(typeof(long), p.Name);
                 vars.Add(reg);
-                binds.Add(E.Assign(reg, S(d.Args[i])));
+                binds.Add(E.Assign(reg, S(args[i])));
                 bound.Add((p, null, reg));
             }
         }

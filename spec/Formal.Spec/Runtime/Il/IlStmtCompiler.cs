@@ -206,6 +206,14 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             var s = stmts[i];
             if (IsDet(s))
             {
+                if (s is SLetIr l && ScopeDet(stmts, i + 1))
+                {
+                    // The rest of the list makes no choice: the local lives in an IL variable
+                    // (its slot is written only if something reads it there).
+                    parts.Add(t.Bound([l.Local], [l.Value], () => Gen(stmts, i + 1, null)));
+                    parts.Add(Run(k));
+                    return Seq(parts);
+                }
                 parts.Add(Det(s, ScopeDet(stmts, i + 1)));
                 continue;
             }
@@ -449,7 +457,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             case SAllocIr a: return Alloc(a, trailed: !scopeDet);
             case SIfIr f: return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, null), Gen(f.Else, 0, null));
             case SForIr f: return For(f);
-            case SCallIr c: return E.Block(typeof(void), Binds(c, trailed: false), Gen(c.Proc.Body, 0, null));
+            case SCallIr c: return t.Bound(c.Proc.Params, c.Args, () => Gen(c.Proc.Body, 0, null));
             case SSkipIr: return E.Empty();
             case SEitherIr e:
             {
