@@ -470,6 +470,15 @@ internal sealed class IlExprCompiler
         return E.Block(inner.Type, [reg], E.Assign(reg, value), inner);
     }
 
+    /// Compiles <paramref name="body"/> with a scalar local held in an IL variable or known as a
+    /// constant (a loop's or an allocation's variable in a scope that makes no choice).
+    public E WithLocal(LocalVar local, E value, Func<E> body) => value switch
+    {
+        ConstantExpression { Value: long c } => Constant(local, c, body),
+        ParameterExpression reg => Variable(local, reg, body),
+        _ => throw new ArgumentException("a local is held in an IL variable or known as a constant", nameof(value)),
+    };
+
     /// Compiles <paramref name="body"/> with a scalar local held in <paramref name="reg"/>.
     private E Variable(LocalVar local, ParameterExpression reg, Func<E> body) =>
         WithSlot(local, reg, Scoped(local.Id, reg, 0, body));

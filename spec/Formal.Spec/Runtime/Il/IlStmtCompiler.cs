@@ -206,6 +206,13 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             var s = stmts[i];
             if (IsDet(s))
             {
+                if (s is SAllocIr al && ScopeDet(stmts, i + 1))
+                {
+                    // Likewise the allocated object.
+                    parts.Add(AllocThen(al, () => Gen(stmts, i + 1, null)));
+                    parts.Add(Run(k));
+                    return Seq(parts);
+                }
                 if (s is SLetIr l && ScopeDet(stmts, i + 1))
                 {
                     // The rest of the list makes no choice: the local lives in an IL variable
@@ -553,12 +560,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     private E Alloc(SAllocIr a, bool trailed)
     {
         int slot = t.Slot(a.Local);
-        E candidates = t.Domain(a.Domain) switch
-        {
-            IlMask md => md.Mask,
-            IlCount cd => E.Constant(cd.Count >= 64 ? -1L : (long)((1UL << (int)cd.Count) - 1)),
-            _ => throw new InvalidOperationException("alloc domain"),
-        };
+        var candidates = Candidates(a);
         var bits = E.Variable(typeof(ulong), "free");
         var v = E.Variable(typeof(long), "obj");
         var found = E.Label("allocated");
@@ -576,14 +578,42 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 a.Pred is null ? take : E.IfThen(t.B(a.Pred), take)), found));
     }
 
+    /// <see cref="Alloc"/> followed by <paramref name="rest"/>, which makes no choice: the object
+    /// lives in an IL variable.
+    private E AllocThen(SAllocIr a, Func<E> rest)
+    {
+        var bits = E.Variable(typeof(ulong), "free");
+        var v = E.Variable(typeof(long), "obj");
+        var found = E.Label("allocated");
+        var exhausted = E.Block(
+            E.PreIncrementAssign(E.ArrayAccess(E.Field(M, nameof(Machine.Exhausted)), E.Constant(t.PoolIndex(a.PoolName)))),
+            E.Goto(_fail));
+        return E.Block(typeof(void), [bits, v],
+            E.Assign(bits, E.Convert(Candidates(a), typeof(ulong))),
+            E.Loop(E.Block(
+                E.IfThen(E.Equal(bits, E.Constant(0UL)), exhausted),
+                E.Assign(v, E.Convert(E.Call(TzcntMethod, bits), typeof(long))),
+                E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
+                a.Pred is null ? E.Break(found) : t.WithLocal(a.Local, v, () => E.IfThen(t.B(a.Pred), E.Break(found)))), found),
+            Push(a, v),
+            t.WithLocal(a.Local, v, rest));
+    }
+
+    private E Candidates(SAllocIr a) => t.Domain(a.Domain) switch
+    {
+        IlMask md => md.Mask,
+        IlCount cd => E.Constant(cd.Count >= 64 ? -1L : (long)((1UL << (int)cd.Count) - 1)),
+        _ => throw new InvalidOperationException("alloc domain"),
+    };
+
     /// A loop with a deterministic body: a small fixed domain is unrolled with the variable
     /// known in each copy.
     private E For(SForIr f)
     {
-        int slot = t.Slot(f.Local);
-        // The body makes no choice, so the variable needs no trail (see ScopeDet).
-        E Iteration(E v) => E.Block(typeof(void),
-            E.Assign(t.Cell(slot), v),
+        // The body makes no choice, so nothing of it is compiled apart: the variable lives in
+        // the loop's IL variable (or is known, in an unrolled copy), and in its slot only when
+        // something reads it there.
+        E Iteration(E v) => t.WithLocal(f.Local, v, () =>
             f.Pred is null ? Gen(f.Body, 0, null) : E.IfThen(t.B(f.Pred), Gen(f.Body, 0, null)));
         var domain = t.Domain(f.Domain);
         if (domain is IlCount cd && cd.Count <= 8)
@@ -593,7 +623,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             for (long v = cd.First; v < cd.First + cd.Count && size <= UnrollBudget; v++)
             {
                 long value = v;
-                var part = t.Knowing(f.Local, value, () => Iteration(E.Constant(value)));
+                var part = Iteration(E.Constant(value));
                 size += ExprSize.Of(part, UnrollBudget);
                 parts.Add(part);
             }
