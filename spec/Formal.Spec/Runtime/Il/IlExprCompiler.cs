@@ -53,7 +53,6 @@ internal sealed class IlExprCompiler
 
     /// True while no local is bound to a compile-time value (a body compiled apart from its
     /// context, as a delegate, must not depend on one).
-    public bool NothingKnown => _known.Count == 0;
 
     // ------------------------------------------------------------------ lambdas
 
@@ -429,7 +428,10 @@ internal sealed class IlExprCompiler
     /// IL variable (or known, when the value is a constant), a composite one in its slots.
     /// Definition parameters, and the `let`s and procedure parameters of statements in a scope
     /// that makes no choice (nothing of it is compiled apart, so IL variables reach all of it).
-    public E Bound(IReadOnlyList<LocalVar> ps, IReadOnlyList<Expr> args, Func<E> body)
+    /// <paramref name="slots"/>: how a local's slots are written when something reads them (a
+    /// composite local, or a scalar one read by code compiled apart or by a closure): directly
+    /// by default; statements in a scope that makes a choice write them with the trail.
+    public E Bound(IReadOnlyList<LocalVar> ps, IReadOnlyList<Expr> args, Func<E> body, ISlotWriter? slots = null)
     {
         var binds = new List<E>();
         var vars = new List<ParameterExpression>();
@@ -439,7 +441,7 @@ internal sealed class IlExprCompiler
         for (int i = 0; i < ps.Count; i++)
         {
             var p = ps[i];
-            if (!TypeOps.IsScalar(p.Type)) binds.Add(BindLocal(p, args[i]));
+            if (!TypeOps.IsScalar(p.Type)) binds.Add(slots is null ? BindLocal(p, args[i]) : slots.Bind(p, args[i]));
             else if (ConstantOf(args[i]) is { } c) bound.Add((p, c, null));
             else
             {
@@ -453,7 +455,7 @@ internal sealed class IlExprCompiler
         {
             if (i == bound.Count) return body();
             var (local, value, reg) = bound[i];
-            return value is { } v ? Constant(local, v, () => Compile(i + 1)) : Variable(local, reg!, () => Compile(i + 1));
+            return value is { } v ? Constant(local, v, () => Compile(i + 1), slots) : Variable(local, reg!, () => Compile(i + 1), slots);
         }
         var result = Compile(0);
         binds.Add(result);
@@ -472,24 +474,50 @@ internal sealed class IlExprCompiler
 
     /// Compiles <paramref name="body"/> with a scalar local held in an IL variable or known as a
     /// constant (a loop's or an allocation's variable in a scope that makes no choice).
-    public E WithLocal(LocalVar local, E value, Func<E> body) => value switch
+    public E WithLocal(LocalVar local, E value, Func<E> body, ISlotWriter? slots = null) => value switch
     {
-        ConstantExpression { Value: long c } => Constant(local, c, body),
-        ParameterExpression reg => Variable(local, reg, body),
+        ConstantExpression { Value: long c } => Constant(local, c, body, slots),
+        ParameterExpression reg => Variable(local, reg, body, slots),
         _ => throw new ArgumentException("a local is held in an IL variable or known as a constant", nameof(value)),
     };
 
     /// Compiles <paramref name="body"/> with a scalar local held in <paramref name="reg"/>.
-    private E Variable(LocalVar local, ParameterExpression reg, Func<E> body) =>
-        WithSlot(local, reg, Scoped(local.Id, reg, 0, body));
+    private E Variable(LocalVar local, ParameterExpression reg, Func<E> body, ISlotWriter? slots = null) =>
+        WithSlot(local, reg, Scoped(local.Id, reg, 0, body), slots);
 
     /// Compiles <paramref name="body"/> with a scalar local known to be a constant.
-    private E Constant(LocalVar local, long value, Func<E> body) =>
-        WithSlot(local, E.Constant(value), Scoped(local.Id, null, value, body));
+    private E Constant(LocalVar local, long value, Func<E> body, ISlotWriter? slots = null) =>
+        WithSlot(local, E.Constant(value), Scoped(local.Id, null, value, body), slots);
 
     // The local's slot is written as well when the body read the slot (it spilled).
-    private E WithSlot(LocalVar local, E value, (E Body, bool Spilled) r) =>
-        r.Spilled ? E.Block(r.Body.Type, E.Assign(Cell(Slot(local)), value), r.Body) : r.Body;
+    private E WithSlot(LocalVar local, E value, (E Body, bool Spilled) r, ISlotWriter? slots) =>
+        r.Spilled ? E.Block(r.Body.Type, slots is null ? E.Assign(Cell(Slot(local)), value) : slots.Write(Slot(local), value), r.Body) : r.Body;
+
+    /// Compiles code apart (a delegate of its own), which cannot see this method's IL
+    /// variables: there every local held in one (or known) is read from its slot, and its
+    /// binding writes the slot (it spilled).
+    public T Apart<T>(Func<T> compile)
+    {
+        if (_regs.Count == 0 && _known.Count == 0) return compile();
+        var regs = new Dictionary<int, ParameterExpression>(_regs);
+        var known = new Dictionary<int, long>(_known);
+        var spilled = new HashSet<int>(_spilled);
+        _regs.Clear();
+        _known.Clear();
+        _spilled.Clear();
+        try { return compile(); }
+        finally
+        {
+            _regs.Clear();
+            _known.Clear();
+            _spilled.Clear();
+            foreach (var (id, r) in regs) _regs[id] = r;
+            foreach (var (id, v) in known) _known[id] = v;
+            _spilled.UnionWith(spilled);
+            _spilled.UnionWith(regs.Keys);
+            _spilled.UnionWith(known.Keys);
+        }
+    }
 
     /// Compiles <paramref name="body"/> with local <paramref name="id"/> in <paramref name="reg"/>
     /// (or, without one, known to be <paramref name="value"/>), restoring any outer binding of
@@ -683,3 +711,12 @@ internal abstract record IlDomain;
 internal sealed record IlCount(long First, long Count) : IlDomain;
 internal sealed record IlRange(E Lo, E Hi) : IlDomain;
 internal sealed record IlMask(E Mask) : IlDomain;
+
+/// How a statement writes a local's slots when something reads the local there (with the
+/// trail in a scope that makes a choice).
+internal interface ISlotWriter
+{
+    E Write(int slot, E value);
+
+    E Bind(LocalVar local, Expr value);
+}

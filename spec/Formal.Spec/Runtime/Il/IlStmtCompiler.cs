@@ -16,7 +16,7 @@ namespace Formal.Spec.Runtime.Il;
 /// (the branches of an `either`, or an `if` that chooses), a long rest is compiled once as a
 /// delegate of its own, so code grows linearly with the spec. The semantics are those of
 /// <see cref="StmtCompiler"/>'s continuations, path for path and in the same order.
-internal sealed class IlStmtCompiler(IlExprCompiler t)
+internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
 {
     /// A rest up to this many statements is copied into each alternative instead of compiled apart.
     private const int InlineRestLimit = 6;
@@ -146,7 +146,9 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
 
     /// A compiled delegate: a path that fails returns; choices it recorded are dropped on
     /// return, so that a caller's recorded choices stay as they were.
-    private Step Lambda(Func<E> body, string? part = null)
+    private Step Lambda(Func<E> body, string? part = null) => t.Apart(() => LambdaHere(body, part));
+
+    private Step LambdaHere(Func<E> body, string? part)
     {
         var saved = _fail;
         _fail = E.Label("fail");
@@ -213,12 +215,17 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                     parts.Add(Run(k));
                     return Seq(parts);
                 }
-                if (s is SLetIr l && ScopeDet(stmts, i + 1))
+                if (s is SLetIr l && TypeOps.IsScalar(l.Local.Type))
                 {
-                    // The rest of the list makes no choice: the local lives in an IL variable
-                    // (its slot is written only if something reads it there).
-                    parts.Add(t.Bound([l.Local], [l.Value], () => Gen(stmts, i + 1, null)));
-                    parts.Add(Run(k));
+                    // The local lives in an IL variable; its slot is written only if something
+                    // reads it there (code compiled apart, a closure), with the trail when the
+                    // rest of the list makes a choice.
+                    if (ScopeDet(stmts, i + 1))
+                    {
+                        parts.Add(t.Bound([l.Local], [l.Value], () => Gen(stmts, i + 1, null)));
+                        parts.Add(Run(k));
+                    }
+                    else parts.Add(t.Bound([l.Local], [l.Value], () => Gen(stmts, i + 1, k), this));
                     return Seq(parts);
                 }
                 parts.Add(Det(s, ScopeDet(stmts, i + 1)));
@@ -251,7 +258,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
     {
         if (k is null) throw new InvalidOperationException("a choice inside a deterministic block");
         if (k is not SeqK || Size(k) <= InlineRestLimit) return k;
-        if (!t.NothingKnown) throw new InvalidOperationException("a continuation compiled apart under a known local");
         return new StepK(AddPart(Lambda(() => Run(k), "rest")));
     }
 
@@ -368,7 +374,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
                 return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, k), Gen(f.Else, 0, k));
             }
             case SCallIr c:
-                return E.Block(typeof(void), Binds(c, trailed: true), Gen(c.Proc.Body, 0, rest));
+                return t.Bound(c.Proc.Params, c.Args, () => Gen(c.Proc.Body, 0, rest), this);
             case SForIr f: return ChoosingFor(f, rest);
         }
         throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
@@ -476,13 +482,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
         throw new InvalidOperationException($"no compilation for {s.GetType().Name}");
     }
 
-    private E Binds(SCallIr c, bool trailed)
-    {
-        var parts = c.Proc.Params.Zip(c.Args).Select(p => Bind(p.First, p.Second, trailed)).ToList();
-        parts.Add(E.Empty());
-        return E.Block(typeof(void), parts);
-    }
-
     /// <see cref="Machine.Write"/>, written out: the JIT does not inline calls into the compiled
     /// actions, and an assignment is their most frequent statement.
     private E Write(E offset, E value)
@@ -504,6 +503,10 @@ internal sealed class IlStmtCompiler(IlExprCompiler t)
             E.Assign(E.ArrayAccess(t.Mem, at), val))));
         return E.Block(typeof(void), body);
     }
+
+    E ISlotWriter.Write(int slot, E value) => Write(E.Constant(slot), value);
+
+    E ISlotWriter.Bind(LocalVar local, Expr value) => Bind(local, value, trailed: true);
 
     private E Bind(LocalVar local, Expr value, bool trailed)
     {
