@@ -344,16 +344,15 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
         {
             case SChooseIr c:
             {
-                int slot = t.Slot(c.Local);
+                // The chosen value lives in the loop's IL variable (its slot written, with the
+                // trail where the rest chooses, only when something reads it there).
                 var domain = t.Domain(c.Domain);
-                bool trailed = !ScopeDet(rest);
-                return t.ForEach(domain, v => Alternative(() =>
+                var slots = ScopeDet(rest) ? null : this;
+                return t.ForEach(domain, v => Alternative(() => t.WithLocal(c.Local, v, () =>
                 {
                     var take = E.Block(typeof(void), Push(c, v), Run(rest));
-                    return E.Block(typeof(void),
-                        trailed ? Write(E.Constant(slot), v) : E.Assign(t.Cell(slot), v),
-                        c.Pred is null ? take : E.IfThen(t.B(c.Pred), take));
-                }));
+                    return c.Pred is null ? take : E.IfThen(t.B(c.Pred), take);
+                }, slots)));
             }
             case SEitherIr e:
             {
@@ -385,7 +384,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
     /// <see cref="StmtCompiler"/>), and the last one's is the rest.
     private E ChoosingFor(SForIr f, Cont? rest)
     {
-        int slot = t.Slot(f.Local);
         int state = t.Closures.Alloc(2);
         var domain = t.Domain(f.Domain);
         var k = Shared(rest);
@@ -393,14 +391,15 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
         _table[next.Part] = Lambda(part: "loop", body: () =>
         {
             // The body's paths end in the next iteration; then this one is done.
-            E Iteration(E v, E resume)
-            {
-                var body = E.Block(typeof(void), Gen(f.Body, 0, next), E.Goto(_fail));
-                return E.Block(typeof(void),
-                    Write(E.Constant(state), resume),
-                    Write(E.Constant(slot), v),
-                    f.Pred is null ? body : E.IfThen(t.B(f.Pred), body));
-            }
+            // The variable lives in the iteration's IL variable (see the choose above); only
+            // the resume point is kept in a slot, for the next iteration's delegate.
+            E Iteration(E v, E resume) => E.Block(typeof(void),
+                Write(E.Constant(state), resume),
+                t.WithLocal(f.Local, v, () =>
+                {
+                    var body = E.Block(typeof(void), Gen(f.Body, 0, next), E.Goto(_fail));
+                    return f.Pred is null ? body : E.IfThen(t.B(f.Pred), body);
+                }, this));
             var done = E.Label("loop_done");
             var v = E.Variable(typeof(long), "v");
             E loop;
