@@ -494,30 +494,45 @@ internal sealed class IlExprCompiler
         r.Spilled ? E.Block(r.Body.Type, slots is null ? E.Assign(Cell(Slot(local)), value) : slots.Write(Slot(local), value), r.Body) : r.Body;
 
     /// Compiles code apart (a delegate of its own), which cannot see this method's IL
-    /// variables: there every local held in one (or known) is read from its slot, and its
-    /// binding writes the slot (it spilled).
+    /// variables: there every local held in one (or known) is read from its slot, and those
+    /// it reads spill (their bindings write their slots).
     public T Apart<T>(Func<T> compile)
     {
-        if (_regs.Count == 0 && _known.Count == 0) return compile();
+        if (_regs.Count == 0 && _known.Count == 0 && _hidden.Count == 0) return compile();
         var regs = new Dictionary<int, ParameterExpression>(_regs);
         var known = new Dictionary<int, long>(_known);
         var spilled = new HashSet<int>(_spilled);
+        var (outerHidden, outerRead) = (_hidden, _hiddenRead);
+        _hidden = new HashSet<int>(outerHidden);
+        _hidden.UnionWith(regs.Keys);
+        _hidden.UnionWith(known.Keys);
+        _hiddenRead = new HashSet<int>();
         _regs.Clear();
         _known.Clear();
         _spilled.Clear();
         try { return compile(); }
         finally
         {
+            var read = _hiddenRead;
+            (_hidden, _hiddenRead) = (outerHidden, outerRead);
             _regs.Clear();
             _known.Clear();
             _spilled.Clear();
             foreach (var (id, r) in regs) _regs[id] = r;
             foreach (var (id, v) in known) _known[id] = v;
             _spilled.UnionWith(spilled);
-            _spilled.UnionWith(regs.Keys);
-            _spilled.UnionWith(known.Keys);
+            foreach (int id in read)
+            {
+                if (regs.ContainsKey(id) || known.ContainsKey(id)) _spilled.Add(id);
+                else _hiddenRead.Add(id);
+            }
         }
     }
+
+    // The locals bound in the methods that enclose code being compiled apart, and those of
+    // them that code read (from their slots).
+    private HashSet<int> _hidden = new();
+    private HashSet<int> _hiddenRead = new();
 
     /// Compiles <paramref name="body"/> with local <paramref name="id"/> in <paramref name="reg"/>
     /// (or, without one, known to be <paramref name="value"/>), restoring any outer binding of
@@ -548,6 +563,7 @@ internal sealed class IlExprCompiler
     private void Spill(int id)
     {
         if (_regs.ContainsKey(id) || _known.ContainsKey(id)) _spilled.Add(id);
+        else if (_hidden.Contains(id)) _hiddenRead.Add(id);
     }
 
     // A closure reads every local from its slot.
@@ -555,6 +571,7 @@ internal sealed class IlExprCompiler
     {
         foreach (int id in _regs.Keys) _spilled.Add(id);
         foreach (int id in _known.Keys) _spilled.Add(id);
+        _hiddenRead.UnionWith(_hidden);
     }
 
     private long? ConstantOf(Expr e) => e switch

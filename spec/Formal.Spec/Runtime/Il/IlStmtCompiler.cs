@@ -208,11 +208,15 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
             var s = stmts[i];
             if (IsDet(s))
             {
-                if (s is SAllocIr al && ScopeDet(stmts, i + 1))
+                if (s is SAllocIr al)
                 {
-                    // Likewise the allocated object.
-                    parts.Add(AllocThen(al, () => Gen(stmts, i + 1, null)));
-                    parts.Add(Run(k));
+                    // Likewise the allocated object (see the let below).
+                    if (ScopeDet(stmts, i + 1))
+                    {
+                        parts.Add(AllocThen(al, () => Gen(stmts, i + 1, null), null));
+                        parts.Add(Run(k));
+                    }
+                    else parts.Add(AllocThen(al, () => Gen(stmts, i + 1, k), this));
                     return Seq(parts);
                 }
                 if (s is SLetIr l && TypeOps.IsScalar(l.Local.Type))
@@ -466,7 +470,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
                     E.Call(M, AssertMethod, E.Constant(t.Cold(a))),
                     E.Goto(_fail)));
             case SLetIr l: return Bind(l.Local, l.Value, trailed: !scopeDet);
-            case SAllocIr a: return Alloc(a, trailed: !scopeDet);
             case SIfIr f: return E.IfThenElse(t.B(f.Cond), Gen(f.Then, 0, null), Gen(f.Else, 0, null));
             case SForIr f: return For(f);
             case SCallIr c: return t.Bound(c.Proc.Params, c.Args, () => Gen(c.Proc.Body, 0, null));
@@ -557,32 +560,10 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
         return E.Block(typeof(void), vars, compute);
     }
 
-    /// Takes the lowest free object (see <see cref="StmtCompiler"/>); none free: the bound is
-    /// reported and the path ends.
-    private E Alloc(SAllocIr a, bool trailed)
-    {
-        int slot = t.Slot(a.Local);
-        var candidates = Candidates(a);
-        var bits = E.Variable(typeof(ulong), "free");
-        var v = E.Variable(typeof(long), "obj");
-        var found = E.Label("allocated");
-        var exhausted = E.Block(
-            E.PreIncrementAssign(E.ArrayAccess(E.Field(M, nameof(Machine.Exhausted)), E.Constant(t.PoolIndex(a.PoolName)))),
-            E.Goto(_fail));
-        var take = E.Block(typeof(void), Push(a, v), E.Break(found));
-        return E.Block(typeof(void), [bits, v],
-            E.Assign(bits, E.Convert(candidates, typeof(ulong))),
-            E.Loop(E.Block(
-                E.IfThen(E.Equal(bits, E.Constant(0UL)), exhausted),
-                E.Assign(v, E.Convert(E.Call(TzcntMethod, bits), typeof(long))),
-                E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
-                trailed ? Write(E.Constant(slot), v) : E.Assign(t.Cell(slot), v),
-                a.Pred is null ? take : E.IfThen(t.B(a.Pred), take)), found));
-    }
-
-    /// <see cref="Alloc"/> followed by <paramref name="rest"/>, which makes no choice: the object
-    /// lives in an IL variable.
-    private E AllocThen(SAllocIr a, Func<E> rest)
+    /// Takes the lowest free object (see <see cref="StmtCompiler"/>), then runs
+    /// <paramref name="rest"/>; none free: the bound is counted and the path ends. The object
+    /// lives in an IL variable (its slot written by <paramref name="slots"/> when read there).
+    private E AllocThen(SAllocIr a, Func<E> rest, ISlotWriter? slots)
     {
         var bits = E.Variable(typeof(ulong), "free");
         var v = E.Variable(typeof(long), "obj");
@@ -598,7 +579,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
                 E.Assign(bits, E.And(bits, E.Subtract(bits, E.Constant(1UL)))),
                 a.Pred is null ? E.Break(found) : t.WithLocal(a.Local, v, () => E.IfThen(t.B(a.Pred), E.Break(found)))), found),
             Push(a, v),
-            t.WithLocal(a.Local, v, rest));
+            t.WithLocal(a.Local, v, rest, slots));
     }
 
     private E Candidates(SAllocIr a) => t.Domain(a.Domain) switch
