@@ -341,6 +341,18 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
 
     public InvariantFailure? CheckInvariants()
     {
+        if (_spec.InvariantChecks is { } checks)
+        {
+            foreach (var check in checks)
+            {
+                long at = check(_m);
+                if (at < 0) continue;
+                var (i, c) = _spec.ConjunctAt[at];
+                var inv = _spec.Invariants[i];
+                return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, inv.Explanations[c](_m));
+            }
+            return null;
+        }
         foreach (var inv in _spec.Invariants)
             for (int c = 0; c < inv.Conjuncts.Length; c++)
                 if (inv.Conjuncts[c](_m) == 0)

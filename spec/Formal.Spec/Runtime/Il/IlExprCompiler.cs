@@ -58,6 +58,40 @@ internal sealed class IlExprCompiler
 
     public SFn Lambda(Expr e) => E.Lambda<SFn>(WithMem(S(e)), Mach).Compile();
 
+    // Expression nodes one delegate of invariant checks may hold (see ExprSize).
+    private const int ChecksBudget = 6000;
+
+    /// The conditions in order, compiled into as few delegates as the size budget allows;
+    /// each returns the index (within all of them) of its first false condition, or -1. One
+    /// call and one load of the memory per group instead of per condition: new states are
+    /// checked against all of anon_vma's 32 conjuncts (lemmas included).
+    public SFn[] FirstFalse(IReadOnlyList<Expr> conds)
+    {
+        var groups = new List<SFn>();
+        var parts = new List<E>();
+        var ret = E.Label(typeof(long), "false_at");
+        int size = 0;
+        void Close()
+        {
+            if (parts.Count == 0) return;
+            parts.Add(E.Label(ret, E.Constant(-1L)));
+            groups.Add(E.Lambda<SFn>(WithMem(E.Block(typeof(long), parts)), Mach).Compile());
+            parts = new List<E>();
+            ret = E.Label(typeof(long), "false_at");
+            size = 0;
+        }
+        for (int i = 0; i < conds.Count; i++)
+        {
+            var check = B(conds[i]);
+            int n = ExprSize.Of(check, ChecksBudget);
+            if (size > 0 && size + n > ChecksBudget) Close();
+            parts.Add(E.IfThen(E.Not(check), E.Return(ret, E.Constant((long)i))));
+            size += n;
+        }
+        Close();
+        return groups.ToArray();
+    }
+
     /// Wraps a body with the load of the machine's memory array.
     public E WithMem(E body)
     {
