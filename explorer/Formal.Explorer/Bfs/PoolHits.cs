@@ -1,9 +1,9 @@
 namespace Formal.Explorer.Bfs;
 
-/// How often each pool was exhausted. Counted on the hot path (anon_vma's default configuration
-/// reports 2.6 million exhaustions), so a pool is found by reference among the few seen so far:
-/// the generator passes the same name string each time. A dictionary keyed by the name hashed
-/// the string on every count.
+/// How often each pool was exhausted (anon_vma's default configuration: 2.6 million times,
+/// reported per pool after each expansion). A pool is found by reference among the few seen so
+/// far, since the generator passes the same name string each time; a dictionary keyed by the
+/// name hashed the string on every report.
 internal sealed class PoolHits
 {
     private string[] _names = new string[4];
