@@ -10,7 +10,6 @@ public interface IStepSink
 
     /// An `assert` inside an action failed (the working region holds the state at that point).
     void OnAssertionFailed(Machine m, SAssertIr assertion);
-
 }
 
 /// One evaluation context (one per worker thread). Memory layout of <see cref="M"/>:
