@@ -255,6 +255,42 @@ public class StatementTests
     }
 
     [Fact]
+    public void A_bound_hit_is_reported_during_its_step_to_a_visitor_that_does_not_defer()
+    {
+        // Refinement names the step that ran out of objects; a deferring engine (BFS) only
+        // counts, and gets the counts after the state's actions ran.
+        var ts = new SpecTransitionSystem(SpecHarness.Load("""
+            spec: t
+            types: { Obj: { pool: 1 } }
+            variables: { used: set(Obj), n: 0..3 }
+            init: { used: "{}", n: 0 }
+            actions:
+              First: { do: ["n := 1"] }
+              New: { do: ["alloc o in Obj where o in used", "used := used union {o}"] }
+              Last: { do: ["n := 2"] }
+            """), evaluator: Evaluator);
+        var init = new InitCapture();
+        var g = ts.NewGenerator();
+        g.Initial(init);
+        var bounds = new BoundLabels(mayDefer: false);
+        g.Successors(init.State!, bounds);
+        Assert.Equal(["New: Obj x1"], bounds.Hits);
+        var counted = new BoundLabels(mayDefer: true);
+        g.Successors(init.State!, counted);
+        Assert.Equal(["Obj x1"], counted.Hits);
+    }
+
+    private sealed class BoundLabels(bool mayDefer) : IStateVisitor
+    {
+        public readonly List<string> Hits = new();
+        public bool MayDefer => mayDefer;
+        public void OnState(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fp) { }
+        public void OnAssertion(IStateGenerator g, string a, Formal.Spec.Diagnostics.SourceSpan s) { }
+        public void OnBoundReached(IStateGenerator g, string pool) => Hits.Add($"{g.CurrentLabel().Show()}: {pool} x1");
+        public void OnBoundReached(IStateGenerator g, string pool, long count) => Hits.Add($"{pool} x{count}");
+    }
+
+    [Fact]
     public void Old_reads_the_state_before_the_action()
     {
         var (states, _) = Successors("""

@@ -34,17 +34,6 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
         _announced = true;
     }
 
-    public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
-    {
-        _out.Generated += count;
-        _ordinal += count;
-    }
-
-    public void Prefetch(ulong fingerprint)
-    {
-        seen.Prefetch(fingerprint);
-        _announced = true;
-    }
 
     public void Expand(StateBuffer frontier, int from, int to, ChunkOutput output)
     {
@@ -101,11 +90,13 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
         _out.Parts[part].Add(fp, key, packed);
     }
 
+    public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnStutters(g, packed, fingerprint, 1);
+
     // The parent is in the seen set: a stutter is only counted (no copy, no lookup).
-    public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
+    public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
     {
-        _out.Generated++;
-        _ordinal++;
+        _out.Generated += count;
+        _ordinal += count;
     }
 
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span) => _out.Event = true;

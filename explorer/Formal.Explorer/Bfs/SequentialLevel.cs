@@ -97,39 +97,27 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
         _next.Add(packed);
     }
 
-
     // An observer (the state graph) is shown each step as it is made, with its label.
     public bool MayDefer => observer is null;
-
-    public void Prefetch(ulong fingerprint) => st.Seen.Prefetch(fingerprint);
 
     public void Prefetch(ReadOnlySpan<ulong> fingerprints)
     {
         foreach (ulong fp in fingerprints) st.Seen.Prefetch(fp);
     }
 
+    public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnStutters(g, packed, fingerprint, 1);
+
+    // The parent is in the seen set: a stutter is only counted, unless an observer (the state
+    // graph) wants every transition.
     public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
     {
         if (observer is not null || st.Violation is not null || Stop is not null)
         {
-            for (int i = 0; i < count; i++) OnStutter(g, packed, fingerprint);
+            for (int i = 0; i < count; i++) OnState(g, packed, fingerprint);
             return;
         }
         st.Generated += count;
         _successorOrdinal += count;
-    }
-
-    // The parent is in the seen set: a stutter is only counted, unless an observer (the state
-    // graph) wants every transition.
-    public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint)
-    {
-        if (observer is not null || st.Violation is not null || Stop is not null)
-        {
-            OnState(g, packed, fingerprint);
-            return;
-        }
-        st.Generated++;
-        _successorOrdinal++;
     }
 
     public void OnAssertion(IStateGenerator g, string assertion, SourceSpan span)
@@ -141,13 +129,7 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
         st.FailingStep = g.CurrentLabel();
     }
 
-    public void OnBoundReached(IStateGenerator g, string pool)
-    {
-        st.BoundHits.Add(pool);
-    }
+    public void OnBoundReached(IStateGenerator g, string pool) => st.BoundHits.Add(pool);
 
-    public void OnBoundReached(IStateGenerator g, string pool, long count)
-    {
-        st.BoundHits.Add(pool, count);
-    }
+    public void OnBoundReached(IStateGenerator g, string pool, long count) => st.BoundHits.Add(pool, count);
 }

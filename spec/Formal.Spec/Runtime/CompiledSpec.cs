@@ -51,9 +51,10 @@ public sealed class CompiledSpec
     internal T Cold<T>(int id) => (T)_cold[id];
     internal ActionPlan[] Actions { get; private set; } = [];
     internal InvariantPlan[] Invariants { get; private set; } = [];
-    // The IL's grouped checks of all conjuncts (null for the closures): each returns the index
-    // of its first false conjunct, which ConjunctAt maps to (invariant, conjunct).
-    internal SFn[]? InvariantChecks { get; private set; }
+    // Checks of all conjuncts in order (the IL's grouped delegates, or one closure over the
+    // conjuncts'): each returns the index of its first false conjunct, or -1; ConjunctAt maps
+    // the index to (invariant, conjunct).
+    internal SFn[] InvariantChecks { get; private set; } = [];
     internal (int Invariant, int Conjunct)[] ConjunctAt { get; private set; } = [];
     internal SFn[] Queries { get; private set; } = [];
     internal Dictionary<string, int> ActionIndex { get; } = new(StringComparer.Ordinal);
@@ -101,12 +102,11 @@ public sealed class CompiledSpec
             inv.Conjuncts.Select(c => scalar(c.Expr)).ToArray(),
             inv.Conjuncts.Select(c => explainer.Compile(c.Expr)).ToArray())).ToArray();
         spec.Queries = ir.Queries.Select(q => scalar(q.Conjuncts[0].Expr)).ToArray();
-        if (evaluator == Evaluator.Il)
-        {
-            var all = spec.Invariants.SelectMany((inv, i) => inv.Ir.Conjuncts.Select((c, j) => (Invariant: i, Conjunct: j, c.Expr))).ToArray();
-            spec.ConjunctAt = all.Select(a => (a.Invariant, a.Conjunct)).ToArray();
-            spec.InvariantChecks = new Il.IlExprCompiler(x, spec).FirstFalse(all.Select(a => a.Expr).ToList());
-        }
+        var all = spec.Invariants.SelectMany((inv, i) => inv.Ir.Conjuncts.Select((c, j) => (Invariant: i, Conjunct: j, c.Expr))).ToArray();
+        spec.ConjunctAt = all.Select(a => (a.Invariant, a.Conjunct)).ToArray();
+        spec.InvariantChecks = evaluator == Evaluator.Il
+            ? new Il.IlExprCompiler(x, spec).FirstFalse(all.Select(a => a.Expr).ToList())
+            : [FirstFalse(spec.Invariants.SelectMany(inv => inv.Conjuncts).ToArray())];
         spec.MemorySize = 2 * spec.Layout.Slots + x.ScratchTop + 1;
         return spec;
     }
@@ -152,6 +152,13 @@ public sealed class CompiledSpec
             }
         };
     }
+
+    private static SFn FirstFalse(SFn[] conjuncts) => m =>
+    {
+        for (int i = 0; i < conjuncts.Length; i++)
+            if (conjuncts[i](m) == 0) return i;
+        return -1;
+    };
 
     private static long FirstValue(LocalVar p) => p.Type is IntTy it ? it.Lo : 0;
 

@@ -81,7 +81,8 @@ internal static class IlEmit
         XorShift(il, 31);
     }
 
-    private static void XorShift(ILGenerator il, int by)
+    /// x ^ (x >> by) of the ulong on the stack.
+    public static void XorShift(ILGenerator il, int by)
     {
         il.Emit(OpCodes.Dup);
         il.Emit(OpCodes.Ldc_I4, by);

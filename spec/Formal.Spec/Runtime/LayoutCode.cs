@@ -117,61 +117,39 @@ internal static unsafe class LayoutCode
         il.Emit(OpCodes.Ldc_I8, 0L);
         il.Emit(OpCodes.Ret);
         il.MarkLabel(differs);
-        var h = il.DeclareLocal(typeof(ulong));
-        var k = il.DeclareLocal(typeof(ulong));
+        // h stays on the stack: h = Seed ^ words; per word k = word * M1, k ^= k >> 31,
+        // k *= M2, h = (h ^ k) * M3, h ^= h >> 32; then the murmur3 finaliser.
         il.Emit(OpCodes.Ldc_I8, unchecked((long)(Fingerprint.Seed ^ (ulong)l.Words)));
-        il.Emit(OpCodes.Stloc, h);
         for (int j = 0; j < l.Words; j++)
         {
-            // k = word * M1; k ^= k >> 31; k *= M2; h = (h ^ k) * M3; h ^= h >> 32
             il.Emit(OpCodes.Ldloc, acc[j]);
-            il.Emit(OpCodes.Ldc_I8, unchecked((long)Fingerprint.M1));
-            il.Emit(OpCodes.Mul);
-            il.Emit(OpCodes.Stloc, k);
-            XorShiftInto(il, k, 31);
-            il.Emit(OpCodes.Ldloc, k);
-            il.Emit(OpCodes.Ldc_I8, unchecked((long)Fingerprint.M2));
-            il.Emit(OpCodes.Mul);
-            il.Emit(OpCodes.Ldloc, h);
+            Multiply(il, Fingerprint.M1);
+            IlEmit.XorShift(il, 31);
+            Multiply(il, Fingerprint.M2);
             il.Emit(OpCodes.Xor);
-            il.Emit(OpCodes.Ldc_I8, unchecked((long)Fingerprint.M3));
-            il.Emit(OpCodes.Mul);
-            il.Emit(OpCodes.Stloc, h);
-            XorShiftInto(il, h, 32);
+            Multiply(il, Fingerprint.M3);
+            IlEmit.XorShift(il, 32);
         }
-        XorShiftInto(il, h, 33);
-        MulInto(il, h, Fingerprint.M3);
-        XorShiftInto(il, h, 33);
-        MulInto(il, h, Fingerprint.M4);
-        XorShiftInto(il, h, 33);
+        IlEmit.XorShift(il, 33);
+        Multiply(il, Fingerprint.M3);
+        IlEmit.XorShift(il, 33);
+        Multiply(il, Fingerprint.M4);
+        IlEmit.XorShift(il, 33);
         // 0 is the seen set's empty slot (and here the answer for "the parent"): 1 instead.
         var nonZero = il.DefineLabel();
-        il.Emit(OpCodes.Ldloc, h);
+        il.Emit(OpCodes.Dup);
         il.Emit(OpCodes.Brtrue, nonZero);
+        il.Emit(OpCodes.Pop);
         il.Emit(OpCodes.Ldc_I8, 1L);
-        il.Emit(OpCodes.Ret);
         il.MarkLabel(nonZero);
-        il.Emit(OpCodes.Ldloc, h);
         il.Emit(OpCodes.Ret);
         return (SuccessorPackFn)dm.CreateDelegate(typeof(SuccessorPackFn));
     }
 
-    private static void XorShiftInto(ILGenerator il, LocalBuilder x, int by)
+    private static void Multiply(ILGenerator il, ulong by)
     {
-        il.Emit(OpCodes.Ldloc, x);
-        il.Emit(OpCodes.Ldloc, x);
-        il.Emit(OpCodes.Ldc_I4, by);
-        il.Emit(OpCodes.Shr_Un);
-        il.Emit(OpCodes.Xor);
-        il.Emit(OpCodes.Stloc, x);
-    }
-
-    private static void MulInto(ILGenerator il, LocalBuilder x, ulong by)
-    {
-        il.Emit(OpCodes.Ldloc, x);
         il.Emit(OpCodes.Ldc_I8, unchecked((long)by));
         il.Emit(OpCodes.Mul);
-        il.Emit(OpCodes.Stloc, x);
     }
 
     // Packs argument 0 (slots) into argument 1 (words); the words stay in the returned locals.

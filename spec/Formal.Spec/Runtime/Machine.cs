@@ -10,6 +10,11 @@ public interface IStepSink
 
     /// An `assert` inside an action failed (the working region holds the state at that point).
     void OnAssertionFailed(Machine m, SAssertIr assertion);
+
+    /// An `alloc` found no free object in pool <paramref name="pool"/> (an index into
+    /// <see cref="CompiledSpec.PoolNames"/>): the model's bound was reached on this path. Only
+    /// while the machine does not count them (<see cref="Machine.CountExhausted"/>).
+    void OnExhausted(Machine m, int pool);
 }
 
 /// One evaluation context (one per worker thread). Memory layout of <see cref="M"/>:
@@ -40,10 +45,12 @@ public sealed class Machine
     /// The compiled parts of actions (<see cref="CompiledSpec.Parts"/>) that compiled code calls.
     public readonly Step[] Parts;
     /// Per pool (<see cref="CompiledSpec.PoolNames"/>): how often an `alloc` found no free
-    /// object (the model's bound was reached on that path) since the owner last took the counts.
-    /// Counted in line, not reported by a call: anon_vma's default configuration hits its
-    /// bounds 2.6 million times.
+    /// object (the model's bound was reached on that path) since the owner last took the counts,
+    /// while <see cref="CountExhausted"/> is set; otherwise each is reported to the sink at once
+    /// (its step is then the current one). Counting skips a call chain per hit, and anon_vma's
+    /// default configuration hits its bounds 2.6 million times.
     public readonly long[] Exhausted;
+    public bool CountExhausted;
 
     /// The action being run (-1 for init).
     public int ActionIndex { get; internal set; } = -1;
@@ -105,6 +112,14 @@ public sealed class Machine
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public void AssertionFailedAt(int assertion) => Sink.OnAssertionFailed(this, Spec.Cold<SAssertIr>(assertion));
 
+    /// An exhausted pool: counted or reported (see <see cref="Exhausted"/>); compiled code
+    /// counts in line and calls this only when it does not count.
+    public void ExhaustedAt(int pool)
+    {
+        if (CountExhausted) Exhausted[pool]++;
+        else Sink.OnExhausted(this, pool);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public Exception ErrorAt(int error, long value)
     {
@@ -141,5 +156,6 @@ public sealed class Machine
         public static readonly NullSink Instance = new();
         public void OnSuccessor(Machine m) { }
         public void OnAssertionFailed(Machine m, SAssertIr assertion) { }
+        public void OnExhausted(Machine m, int pool) { }
     }
 }

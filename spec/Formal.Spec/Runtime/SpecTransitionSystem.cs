@@ -138,6 +138,7 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
     {
         _visitor = visitor;
         _defer = false;
+        _m.CountExhausted = false;
         int w = _spec.Layout.Slots;
         _spec.Layout.Defaults.CopyTo(_m.M, 0);
         _spec.Layout.Defaults.CopyTo(_m.M, w);
@@ -173,6 +174,7 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         _spec.Layout.Pack(_m.M.AsSpan(w, w), _current);
         _parentFingerprint = 0;
         _defer = visitor.MayDefer && (_canon is not null || !visitor.BatchesLookups);
+        _m.CountExhausted = visitor.MayDefer;
         _deferred.Clear();
         var actions = _spec.Actions;
         try
@@ -327,7 +329,9 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         else _visitor.OnAssertion(this, assertion.Text, assertion.Span);
     }
 
-    /// Passes on the machine's counts of exhausted pools.
+    public void OnExhausted(Machine m, int pool) => _visitor.OnBoundReached(this, _spec.PoolNames[pool]);
+
+    /// Passes on the machine's counts of exhausted pools (kept while the visitor may defer).
     private void ReportBounds()
     {
         var counts = _m.Exhausted;
@@ -341,22 +345,14 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
 
     public InvariantFailure? CheckInvariants()
     {
-        if (_spec.InvariantChecks is { } checks)
+        foreach (var check in _spec.InvariantChecks)
         {
-            foreach (var check in checks)
-            {
-                long at = check(_m);
-                if (at < 0) continue;
-                var (i, c) = _spec.ConjunctAt[at];
-                var inv = _spec.Invariants[i];
-                return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, inv.Explanations[c](_m));
-            }
-            return null;
+            long at = check(_m);
+            if (at < 0) continue;
+            var (i, c) = _spec.ConjunctAt[at];
+            var inv = _spec.Invariants[i];
+            return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, inv.Explanations[c](_m));
         }
-        foreach (var inv in _spec.Invariants)
-            for (int c = 0; c < inv.Conjuncts.Length; c++)
-                if (inv.Conjuncts[c](_m) == 0)
-                    return new InvariantFailure(inv.Ir.Name, c, inv.Ir.Conjuncts[c].Text, inv.Explanations[c](_m));
         return null;
     }
 

@@ -259,7 +259,7 @@ internal sealed class StmtCompiler(ExprCompiler x)
                 m.PopChoice();
                 return;
             }
-            m.Exhausted[pool]++;
+            m.ExhaustedAt(pool);
         };
     }
 

@@ -41,18 +41,13 @@ public interface IStateVisitor
     /// The generator may then hand a parent's successors and failed assertions over, in order,
     /// after all its actions have run (or one failed with an error), and overlap their memory
     /// lookups. <see cref="IStateGenerator.CurrentLabel"/> still names the step of a handed-over
-    /// assertion.
+    /// assertion. Bound hits are counted per pool and reported after the actions ran (otherwise
+    /// each comes at once, during its step).
     bool MayDefer => false;
 
-    /// Called, when successors are handed over, with each one's fingerprint before any of them
-    /// is passed on: the visitor may start loading what it will look up.
-    void Prefetch(ulong fingerprint) { }
-
-    /// <see cref="Prefetch(ulong)"/> for all of a parent's successors at once.
-    void Prefetch(ReadOnlySpan<ulong> fingerprints)
-    {
-        foreach (ulong fp in fingerprints) Prefetch(fp);
-    }
+    /// Called, when a parent's successors are handed over, with all their fingerprints before
+    /// any of them is passed on: the visitor may start loading what it will look up.
+    void Prefetch(ReadOnlySpan<ulong> fingerprints) { }
 
     /// True when the visitor prefetches its own lookups in batches across parents: deferring
     /// then only pays for the generator's own lookups (the canonical-fingerprint cache), and
@@ -62,8 +57,9 @@ public interface IStateVisitor
     void OnAssertion(IStateGenerator g, string assertion, SourceSpan span);
     void OnBoundReached(IStateGenerator g, string pool);
 
-    /// <paramref name="count"/> times <see cref="OnBoundReached(IStateGenerator, string)"/>: a
-    /// generator counts them while it expands a state and reports them after its actions ran.
+    /// <paramref name="count"/> times <see cref="OnBoundReached(IStateGenerator, string)"/>: for a
+    /// visitor that <see cref="MayDefer"/>, a generator counts them while it expands a state and
+    /// reports them after its actions ran.
     void OnBoundReached(IStateGenerator g, string pool, long count)
     {
         for (long i = 0; i < count; i++) OnBoundReached(g, pool);

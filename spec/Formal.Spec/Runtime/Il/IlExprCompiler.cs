@@ -51,9 +51,6 @@ internal sealed class IlExprCompiler
     public ParameterExpression WriteTrail { get; } = E.Variable(typeof(long[]), "wtrail");
     public ExprCompiler Closures => _x;
 
-    /// True while no local is bound to a compile-time value (a body compiled apart from its
-    /// context, as a delegate, must not depend on one).
-
     // ------------------------------------------------------------------ lambdas
 
     public SFn Lambda(Expr e) => E.Lambda<SFn>(WithMem(S(e)), Mach).Compile();
@@ -118,18 +115,10 @@ internal sealed class IlExprCompiler
 
     public int VarOffset(int varIndex) => (_old ? 0 : _spec.Layout.Slots) + _spec.Layout.VarOffsets[varIndex];
 
-    /// Runs <paramref name="compile"/> with <paramref name="local"/> known to be <paramref name="value"/>.
-    public T Knowing<T>(LocalVar local, long value, Func<T> compile)
-    {
-        bool had = _known.TryGetValue(local.Id, out long before);
-        _known[local.Id] = value;
-        try { return compile(); }
-        finally
-        {
-            if (had) _known[local.Id] = before;
-            else _known.Remove(local.Id);
-        }
-    }
+    /// Compiles <paramref name="body"/> with <paramref name="local"/> known to be
+    /// <paramref name="value"/>, for a caller that writes the local's slot itself (an action's
+    /// parameter).
+    public E Knowing(LocalVar local, long value, Func<E> body) => Scoped(local.Id, null, value, body).Body;
 
     private T InOld<T>(Func<T> compile)
     {
@@ -460,8 +449,8 @@ internal sealed class IlExprCompiler
 
     /// Compiles <paramref name="body"/> with each local bound to its value: a scalar one in an
     /// IL variable (or known, when the value is a constant), a composite one in its slots.
-    /// Definition parameters, and the `let`s and procedure parameters of statements in a scope
-    /// that makes no choice (nothing of it is compiled apart, so IL variables reach all of it).
+    /// Definition parameters, and statements' `let`s and procedure parameters (code compiled
+    /// apart inside the scope reads them from their slots, see <see cref="Apart{T}"/>).
     /// <paramref name="slots"/>: how a local's slots are written when something reads them (a
     /// composite local, or a scalar one read by code compiled apart or by a closure): directly
     /// by default; statements in a scope that makes a choice write them with the trail.
@@ -507,7 +496,7 @@ internal sealed class IlExprCompiler
     }
 
     /// Compiles <paramref name="body"/> with a scalar local held in an IL variable or known as a
-    /// constant (a loop's or an allocation's variable in a scope that makes no choice).
+    /// constant (a loop's or chosen variable, an allocated object).
     public E WithLocal(LocalVar local, E value, Func<E> body, ISlotWriter? slots = null) => value switch
     {
         ConstantExpression { Value: long c } => Constant(local, c, body, slots),

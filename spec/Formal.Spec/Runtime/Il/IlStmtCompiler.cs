@@ -50,6 +50,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
     private static readonly MethodInfo PushMethod = typeof(Machine).GetMethod(nameof(Machine.PushChoiceAt))!;
     private static readonly MethodInfo SuccessorMethod = typeof(IStepSink).GetMethod(nameof(IStepSink.OnSuccessor))!;
     private static readonly MethodInfo AssertMethod = typeof(Machine).GetMethod(nameof(Machine.AssertionFailedAt))!;
+    private static readonly MethodInfo ExhaustedMethod = typeof(Machine).GetMethod(nameof(Machine.ExhaustedAt))!;
     private static readonly MethodInfo TzcntMethod = typeof(BitOperations).GetMethod(nameof(BitOperations.TrailingZeroCount), [typeof(ulong)])!;
 
     // What follows a statement list: nothing (a deterministic sub-block falls through), the
@@ -97,8 +98,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
             long first = firsts[i], count = TypeOps.DomainSize(a.Params[i].Type);
             return t.ForEach(new IlCount(first, count), v => Alternative(() =>
             {
-                var parts = new List<E> { E.Assign(t.Cell(slots[i]), v) };
-                for (int j = i + 1; j < slots.Length; j++) parts.Add(E.Assign(t.Cell(slots[j]), E.Constant(firsts[j])));
+                var parts = ParamSlots(slots, firsts, i, v);
                 parts.Add(Guards(i, Level(i + 1)));
                 return E.Block(typeof(void), parts);
             }));
@@ -111,7 +111,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
     /// `start < end`, `allowed(prot)`) and the others read fixed offsets (`covered(proc, start,
     /// end)`). The body is compiled once, apart, reading the parameters from their slots, and
     /// called for each combination whose guards hold. The slots are written at every level as
-    /// in the loops, so that a guard's run-time error names the same step.
+    /// in the loops.
     private Step Unrolled(ActionIr a, int[] slots, long[] firsts, List<Stmt> body, Func<int, E, E> guards)
     {
         var run = new StepK(AddPart(Lambda(() => Gen(body, 0, EmitK.Instance), "body")));
@@ -130,8 +130,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
                     _fail = E.Label("next_value");
                     try
                     {
-                        var parts = new List<E> { E.Assign(t.Cell(slots[i]), E.Constant(value)) };
-                        for (int j = i + 1; j < slots.Length; j++) parts.Add(E.Assign(t.Cell(slots[j]), E.Constant(firsts[j])));
+                        var parts = ParamSlots(slots, firsts, i, E.Constant(value));
                         parts.Add(guards(i, Level(i + 1)));
                         parts.Add(E.Label(_fail));
                         return E.Block(typeof(void), parts);
@@ -142,6 +141,15 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
             return Seq(values);
         }
         return Lambda(() => guards(-1, Level(0)));
+    }
+
+    // Parameter i takes value v and the inner ones their first values, so that a guard hoisted
+    // to this level that fails with a run-time error names the step the unhoisted one would.
+    private List<E> ParamSlots(int[] slots, long[] firsts, int i, E v)
+    {
+        var parts = new List<E> { E.Assign(t.Cell(slots[i]), v) };
+        for (int j = i + 1; j < slots.Length; j++) parts.Add(E.Assign(t.Cell(slots[j]), E.Constant(firsts[j])));
+        return parts;
     }
 
     /// A compiled delegate: a path that fails returns; choices it recorded are dropped on
@@ -208,30 +216,12 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
             var s = stmts[i];
             if (IsDet(s))
             {
-                if (s is SAllocIr al)
-                {
-                    // Likewise the allocated object (see the let below).
-                    if (ScopeDet(stmts, i + 1))
-                    {
-                        parts.Add(AllocThen(al, () => Gen(stmts, i + 1, null), null));
-                        parts.Add(Run(k));
-                    }
-                    else parts.Add(AllocThen(al, () => Gen(stmts, i + 1, k), this));
-                    return Seq(parts);
-                }
+                // An allocated object and a scalar let live in IL variables over the rest of
+                // the list; their slots are written only if something reads them there (code
+                // compiled apart, a closure), with the trail when the rest makes a choice.
+                if (s is SAllocIr al) return InScope(parts, stmts, i + 1, k, (rest, slots) => AllocThen(al, rest, slots));
                 if (s is SLetIr l && TypeOps.IsScalar(l.Local.Type))
-                {
-                    // The local lives in an IL variable; its slot is written only if something
-                    // reads it there (code compiled apart, a closure), with the trail when the
-                    // rest of the list makes a choice.
-                    if (ScopeDet(stmts, i + 1))
-                    {
-                        parts.Add(t.Bound([l.Local], [l.Value], () => Gen(stmts, i + 1, null)));
-                        parts.Add(Run(k));
-                    }
-                    else parts.Add(t.Bound([l.Local], [l.Value], () => Gen(stmts, i + 1, k), this));
-                    return Seq(parts);
-                }
+                    return InScope(parts, stmts, i + 1, k, (rest, slots) => t.Bound([l.Local], [l.Value], rest, slots));
                 parts.Add(Det(s, ScopeDet(stmts, i + 1)));
                 continue;
             }
@@ -239,6 +229,21 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
             return Seq(parts);
         }
         parts.Add(Run(k));
+        return Seq(parts);
+    }
+
+    /// <paramref name="parts"/>, then a binding whose scope is the rest of the list from
+    /// <paramref name="i"/>. A rest that makes no choice is compiled inside it and the
+    /// continuation after it, outside; otherwise the continuation too is in the scope, and the
+    /// binding's slots are written with the trail.
+    private E InScope(List<E> parts, IReadOnlyList<Stmt> stmts, int i, Cont? k, Func<Func<E>, ISlotWriter?, E> bind)
+    {
+        if (ScopeDet(stmts, i))
+        {
+            parts.Add(bind(() => Gen(stmts, i, null), null));
+            parts.Add(Run(k));
+        }
+        else parts.Add(bind(() => Gen(stmts, i, k), this));
         return Seq(parts);
     }
 
@@ -325,8 +330,8 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
     {
         EConst c => c.Value,
         EUnary { Op: UnOp.Not } u => Constant(u.Operand) is long v ? 1 - v : null,
-        EBinary { Op: BinOp.And } b => Constant(b.Left) == 0 || Constant(b.Right) == 0 ? 0 : Constant(b.Left) == 1 && Constant(b.Right) == 1 ? 1 : null,
-        EBinary { Op: BinOp.Or } b => Constant(b.Left) == 1 || Constant(b.Right) == 1 ? 1 : Constant(b.Left) == 0 && Constant(b.Right) == 0 ? 0 : null,
+        EBinary { Op: BinOp.And } b => (Constant(b.Left), Constant(b.Right)) switch { (0, _) or (_, 0) => 0, (1, 1) => 1, _ => null },
+        EBinary { Op: BinOp.Or } b => (Constant(b.Left), Constant(b.Right)) switch { (1, _) or (_, 1) => 1, (0, 0) => 0, _ => null },
         EBinary b when Constant(b.Left) is long l && Constant(b.Right) is long r => b.Op switch
         {
             BinOp.Eq => l == r ? 1 : 0,
@@ -569,7 +574,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
         var v = E.Variable(typeof(long), "obj");
         var found = E.Label("allocated");
         var exhausted = E.Block(
-            E.PreIncrementAssign(E.ArrayAccess(E.Field(M, nameof(Machine.Exhausted)), E.Constant(t.PoolIndex(a.PoolName)))),
+            Exhausted(t.PoolIndex(a.PoolName)),
             E.Goto(_fail));
         return E.Block(typeof(void), [bits, v],
             E.Assign(bits, E.Convert(Candidates(a), typeof(ulong))),
@@ -581,6 +586,11 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
             Push(a, v),
             t.WithLocal(a.Local, v, rest, slots));
     }
+
+    // Machine.ExhaustedAt with the counting case in line (the hot one: a deferring engine).
+    private E Exhausted(int pool) => E.IfThenElse(E.Field(M, nameof(Machine.CountExhausted)),
+        E.PreIncrementAssign(E.ArrayAccess(E.Field(M, nameof(Machine.Exhausted)), E.Constant(pool))),
+        E.Call(M, ExhaustedMethod, E.Constant(pool)));
 
     private E Candidates(SAllocIr a) => t.Domain(a.Domain) switch
     {
