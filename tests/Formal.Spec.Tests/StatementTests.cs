@@ -96,6 +96,45 @@ public class StatementTests
         Assert.Equal(["Set(a=0, b=true)", "Set(a=1, b=false)", "Set(a=1, b=true)", "Set(a=2, b=true)"], c.Labels);
     }
 
+    // Guards whose quantifiers unroll into more blocks than the JIT optimises: the action is
+    // compiled with a level of its parameters apart (on the IL evaluator), and must enumerate
+    // the same steps in the same order. The quantified guards always hold (s = {1, 2}) except
+    // where they say so.
+    [Theory]
+    [InlineData("0..3", "(i in s and j in s) => i + j < 3 + c")] // 64 combinations: unrolled
+    [InlineData("0..4", "i + j + k != b + c + 30")]                 // 125: loops
+    public void An_action_too_large_for_one_delegate_runs_the_same_steps(string domain, string big)
+    {
+        string quantified = big.Contains('k') ? "forall i in 0..7, j in 0..7, k in 0..7" : "forall i in 0..7, j in 0..7";
+        var yaml = $$"""
+            spec: t
+            variables: { x: 0..31, s: set(0..7) }
+            init: { x: 0, s: "{1, 2}" }
+            actions:
+              Pick:
+                params: { a: {{domain}}, b: {{domain}}, c: {{domain}} }
+                guard:
+                  - "forall i in 0..7, j in 0..7, k in 0..7: i + j + k != a + 30"
+                  - "a + b == c"
+                  - "{{quantified}}: {{big}}"
+                update: { x: "4 * a + b" }
+            """;
+        var (states, c) = Successors(yaml);
+        int n = domain == "0..3" ? 4 : 5;
+        var expected = new List<string>();
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+                for (int cc = 0; cc < n; cc++)
+                    if (a + b == cc && (n == 5 || cc >= 2)) expected.Add($"Pick(a={a}, b={b}, c={cc})");
+        Assert.Equal(expected, c.Labels);
+        Assert.Equal(expected.Count, states.Count);
+        if (Evaluator == Evaluator.Il)
+        {
+            var parts = new SpecTransitionSystem(SpecHarness.Load(yaml), evaluator: Evaluator).Compiled.Parts;
+            Assert.Contains(parts, p => p.Method.Name.StartsWith("Pick_level", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void Alloc_takes_the_lowest_free_object_and_reports_exhaustion()
     {
