@@ -203,11 +203,8 @@ internal static unsafe class LayoutCode
                     }
                     break;
             }
-            if (w < 64)
-            {
-                il.Emit(OpCodes.Ldc_I8, (long)((1UL << w) - 1));
-                il.Emit(OpCodes.And);
-            }
+            // No mask: a slot holds a value of its type (assignments are range-checked, and
+            // encoded states are checked too), whose code fits the slot's bits.
             il.Emit(OpCodes.Stloc, code);
             int p = l.BitPos[i], word = p >> 6, shift = p & 63;
             OrInto(il, acc[word], code, shift, left: true);
