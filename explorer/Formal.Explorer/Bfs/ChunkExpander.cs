@@ -93,6 +93,8 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
     public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnStutters(g, packed, fingerprint, 1);
 
     // The parent is in the seen set: a stutter is only counted (no copy, no lookup).
+    public bool CountsStutters => true;
+
     public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
     {
         _out.Generated += count;

@@ -108,7 +108,10 @@ internal sealed class SequentialLevel(BfsState st, IStateGenerator gen, bool che
     public void OnStutter(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint) => OnStutters(g, packed, fingerprint, 1);
 
     // The parent is in the seen set: a stutter is only counted, unless an observer (the state
-    // graph) wants every transition.
+    // graph) wants every transition (OnState ignores the fingerprint once a violation or a stop
+    // is recorded).
+    public bool CountsStutters => observer is null;
+
     public void OnStutters(IStateGenerator g, ReadOnlySpan<ulong> packed, ulong fingerprint, int count)
     {
         if (observer is not null || st.Violation is not null || Stop is not null)

@@ -226,39 +226,28 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
             _orbits[states++] = fp;
         }
         if (states > 0) _visitor.Prefetch(_orbits.AsSpan(0, states));
-        // Runs of stutters are passed on at once (a third of anon_vma's successors).
-        int stutters = 0;
         for (int i = 0; i < n; i++)
         {
-            var kind = _deferred.KindAt(i);
-            if (kind == DeferredSuccessors.Kind.Stutter)
+            int stutters = _deferred.StuttersBefore(i);
+            if (stutters > 0) Stutters(stutters);
+            if (_deferred.KindAt(i) == DeferredSuccessors.Kind.State)
             {
-                stutters++;
+                _visitor.OnState(this, _deferred.Packed(i), _deferred.Fp(i));
                 continue;
             }
-            if (stutters > 0)
-            {
-                _visitor.OnStutters(this, _current, ParentFingerprint(), stutters);
-                stutters = 0;
-            }
-            switch (kind)
-            {
-                case DeferredSuccessors.Kind.State:
-                    _visitor.OnState(this, _deferred.Packed(i), _deferred.Fp(i));
-                    break;
-                default:
-                {
-                    var (text, span, label) = _deferred.AssertionAt(i);
-                    _label = label;
-                    try { _visitor.OnAssertion(this, text, span); }
-                    finally { _label = null; }
-                    break;
-                }
-            }
+            var (text, span, label) = _deferred.AssertionAt(i);
+            _label = label;
+            try { _visitor.OnAssertion(this, text, span); }
+            finally { _label = null; }
         }
-        if (stutters > 0) _visitor.OnStutters(this, _current, ParentFingerprint(), stutters);
+        if (_deferred.TrailingStutters > 0) Stutters(_deferred.TrailingStutters);
         _deferred.Clear();
     }
+
+    // Runs of stutters are passed on at once; a visitor that only counts them is not given the
+    // parent's fingerprint, which may take a canonicalization.
+    private void Stutters(int count) =>
+        _visitor.OnStutters(this, _current, _visitor.CountsStutters ? 0 : ParentFingerprint(), count);
 
     public void OnSuccessor(Machine m)
     {

@@ -36,6 +36,10 @@ public interface IStateVisitor
         for (int i = 0; i < count; i++) OnStutter(g, packed, fingerprint);
     }
 
+    /// True when <see cref="OnStutters"/> only counts, ignoring the state and fingerprint it is
+    /// given: a generator may then pass 0 instead of the parent's fingerprint.
+    bool CountsStutters => false;
+
     /// True when the visitor never asks the generator about the state it was just given (no
     /// parameters, and invariants only through <see cref="IStateGenerator.CheckInvariants(ReadOnlySpan{ulong})"/>).
     /// The generator may then hand a parent's successors and failed assertions over, in order,
