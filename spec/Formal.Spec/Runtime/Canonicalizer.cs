@@ -22,24 +22,24 @@ internal sealed unsafe class Canonicalizer
     private readonly StateLayout _layout;
     private readonly int _pools;
     private readonly int[] _size;
-    private readonly ulong[][] _color, _next, _fixed;
-    private readonly bool[][] _touched, _blank;
+    // Per object, numbered flat: pool p's object k is _bases[p] + k (as in the compiled passes,
+    // which then need no copying to and from per-pool arrays).
+    private readonly int[] _bases;
+    private readonly ulong[] _initial;
+    private ulong[] _color, _next;
+    private readonly ulong[] _fixed;
+    private readonly byte[] _touched, _blank;
     private readonly bool[] _slotBlank;
-    private readonly int[][] _order, _perm;
-    private readonly int[][] _groupStart, _groupLen;
+    // Per pool p, at _bases[p]: the pool's objects in colour order, and its groups to try
+    // (start and length in that order; _groupCount[p] of them).
+    private readonly int[] _order, _groupStart, _groupLen;
     private readonly int[] _groupCount;
     private readonly long[] _permuted;
-    // Flat object numbering for the compiled passes: pool p's object k is _bases[p] + k.
-    private readonly int[] _bases;
-    private readonly byte[] _blankFlat;
-    private readonly int[] _permFlat;
+    private readonly int[] _perm;
     private readonly SymmetryCode.BlankFn _blankCode;
     private readonly SymmetryCode.PermuteFn _permuteCode;
     private readonly RefinementCode.TouchFn? _touchCode;
     private readonly RefinementCode.RoundFn? _roundCode;
-    private readonly byte[] _touchedFlat;
-    private ulong[] _colorFlat, _nextFlat;
-    private readonly ulong[] _fixedFlat;
     private readonly ulong[] _best, _cand;
 
     public long Inexact { get; private set; }
@@ -52,29 +52,26 @@ internal sealed unsafe class Canonicalizer
         _layout = layout;
         _pools = s.Pools.Length;
         _size = s.Pools.Select(p => p.Size).ToArray();
-        _color = _size.Select(n => new ulong[n]).ToArray();
-        _next = _size.Select(n => new ulong[n]).ToArray();
-        _fixed = _size.Select(n => new ulong[n]).ToArray();
-        _touched = _size.Select(n => new bool[n]).ToArray();
-        _blank = _size.Select(n => new bool[n]).ToArray();
+        _bases = SymmetryCode.Bases(s);
+        int objects = _bases[^1];
+        _initial = new ulong[objects];
+        for (int p = 0; p < _pools; p++) Array.Fill(_initial, (ulong)(p + 1) * 0x51AFD7ED558CCDUL, _bases[p], _size[p]);
+        _color = new ulong[objects];
+        _next = new ulong[objects];
+        _fixed = new ulong[objects];
+        _touched = new byte[objects];
+        _blank = new byte[objects];
         _slotBlank = new bool[layout.Slots];
-        _order = _size.Select(n => new int[n]).ToArray();
-        _perm = _size.Select(n => new int[n]).ToArray();
-        _groupStart = _size.Select(n => new int[n]).ToArray();
-        _groupLen = _size.Select(n => new int[n]).ToArray();
+        _order = new int[objects];
+        _groupStart = new int[objects];
+        _groupLen = new int[objects];
         _groupCount = new int[_pools];
         _permuted = new long[layout.Slots];
-        _bases = SymmetryCode.Bases(s);
-        _blankFlat = new byte[_bases[^1]];
-        _permFlat = new int[_bases[^1]];
+        _perm = new int[objects];
         _blankCode = s.BlankCode();
         _permuteCode = s.PermuteCode();
         _touchCode = compiled ? s.TouchCode() : null;
         _roundCode = compiled ? s.RoundCode() : null;
-        _touchedFlat = new byte[_bases[^1]];
-        _colorFlat = new ulong[_bases[^1]];
-        _nextFlat = new ulong[_bases[^1]];
-        _fixedFlat = new ulong[_bases[^1]];
         _best = new ulong[layout.Words];
         _cand = new ulong[layout.Words];
     }
@@ -95,26 +92,29 @@ internal sealed unsafe class Canonicalizer
             Inexact++;
             for (int p = 0; p < _pools; p++) _groupCount[p] = 0; // no trying: one order only
         }
+        int groups = 0;
+        for (int p = 0; p < _pools; p++) groups += _groupCount[p];
         bool first = true;
-        Enumerate(0, slots, ref first);
+        Enumerate(0, groups, slots, ref first);
         _best.CopyTo(words);
     }
 
     private void Refine(ReadOnlySpan<long> slots)
     {
-        for (int p = 0; p < _pools; p++)
-        {
-            Array.Fill(_color[p], (ulong)(p + 1) * 0x51AFD7ED558CCDUL);
-            Array.Clear(_touched[p]);
-        }
+        _initial.CopyTo(_color, 0);
         fixed (long* sp = slots)
-        fixed (byte* bp = _blankFlat)
+        fixed (byte* bp = _blank)
         fixed (bool* sb = _slotBlank)
+        {
             _blankCode(sp, bp, (byte*)sb);
-        for (int p = 0; p < _pools; p++)
-            for (int o = 0; o < _size[p]; o++) _blank[p][o] = _blankFlat[_bases[p] + o] != 0;
-        if (_touchCode is not null) TouchCompiled(slots);
-        else Touch(slots);
+            if (_touchCode is not null)
+            {
+                fixed (byte* tp = _touched)
+                fixed (ulong* fp = _fixed)
+                    _touchCode(sp, (byte*)sb, bp, tp, fp);
+            }
+            else Touch(slots);
+        }
         int classes = Classes(out bool ties);
         for (int round = 0; round < 4 && ties; round++)
         {
@@ -129,32 +129,33 @@ internal sealed unsafe class Canonicalizer
         }
     }
 
+    private int Object(int pool, long k) => _bases[pool] + (int)k;
+
     /// Marks the touched objects: a slot of a blank object is ignored; an object is touched when
     /// it is not blank or a slot that is not ignored refers to it. Sums what the fixed slots
     /// tell their objects once (every round adds it unchanged).
     private void Touch(ReadOnlySpan<long> slots)
     {
         var s = _s;
+        for (int o = 0; o < _touched.Length; o++) _touched[o] = (byte)(_blank[o] ^ 1);
         for (int i = 0; i < s.Slots; i++)
         {
             if (_slotBlank[i]) continue;
             long v = slots[i];
             switch (s.Kind[i])
             {
-                case SymmetryLayout.Ref: _touched[s.ValuePool[i]][v] = true; break;
-                case SymmetryLayout.OptRef: if (v != TypeOps.NoneValue) _touched[s.ValuePool[i]][v] = true; break;
+                case SymmetryLayout.Ref: _touched[Object(s.ValuePool[i], v)] = 1; break;
+                case SymmetryLayout.OptRef: if (v != TypeOps.NoneValue) _touched[Object(s.ValuePool[i], v)] = 1; break;
                 case SymmetryLayout.SetRef:
-                    for (ulong b = (ulong)v; b != 0; b &= b - 1) _touched[s.ValuePool[i]][BitOperations.TrailingZeroCount(b)] = true;
+                    for (ulong b = (ulong)v; b != 0; b &= b - 1) _touched[Object(s.ValuePool[i], BitOperations.TrailingZeroCount(b))] = 1;
                     break;
             }
         }
-        for (int p = 0; p < _pools; p++)
-            for (int o = 0; o < _size[p]; o++) _touched[p][o] |= !_blank[p][o];
-        for (int p = 0; p < _pools; p++) Array.Clear(_fixed[p]);
+        Array.Clear(_fixed);
         foreach (int i in s.Fixed)
         {
             if (_slotBlank[i]) continue;
-            _fixed[s.OwnerPool[i]][s.OwnerIndex[i]] += Mix.Hash(s.KeyRelHash[s.KeyStart[i]] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
+            _fixed[Object(s.OwnerPool[i], s.OwnerIndex[i])] += Mix.Hash(s.KeyRelHash[s.KeyStart[i]] + (ulong)slots[i] * 0x9E3779B97F4A7C15UL);
         }
     }
 
@@ -170,8 +171,8 @@ internal sealed unsafe class Canonicalizer
         var keyIndex = s.KeyIndex;
         var keyPos = s.KeyPosHash;
         var keyRel = s.KeyRelHash;
-        for (int p = 0; p < _pools; p++)
-            for (int o = 0; o < _size[p]; o++) _next[p][o] = Mix.Hash(_color[p][o] + (_touched[p][o] ? RefinementCode.TouchedMark : RefinementCode.UntouchedMark)) + _fixed[p][o];
+        for (int o = 0; o < _next.Length; o++)
+            _next[o] = Mix.Hash(_color[o] + (_touched[o] != 0 ? RefinementCode.TouchedMark : RefinementCode.UntouchedMark)) + _fixed[o];
         foreach (int i in s.Varying)
         {
             if (_slotBlank[i]) continue;
@@ -180,8 +181,8 @@ internal sealed unsafe class Canonicalizer
             int vp = s.ValuePool[i];
             ulong value = kind switch
             {
-                SymmetryLayout.Ref => _color[vp][v] + 0x100,
-                SymmetryLayout.OptRef => v == TypeOps.NoneValue ? 0x200UL : _color[vp][v] + 0x300,
+                SymmetryLayout.Ref => _color[Object(vp, v)] + 0x100,
+                SymmetryLayout.OptRef => v == TypeOps.NoneValue ? 0x200UL : _color[Object(vp, v)] + 0x300,
                 SymmetryLayout.SetRef => SetColor(vp, (ulong)v),
                 _ => (ulong)v,
             };
@@ -191,62 +192,41 @@ internal sealed unsafe class Canonicalizer
             if (owner >= 0)
             {
                 // One key (the common case): the general loop below with no other keys.
-                int oi = s.OwnerIndex[i];
-                keys = Mix.Hash(_color[owner][oi] + keyPos[ks]);
-                _next[owner][oi] += Mix.Hash(keyRel[ks] + valueMix);
+                int oi = Object(owner, s.OwnerIndex[i]);
+                keys = Mix.Hash(_color[oi] + keyPos[ks]);
+                _next[oi] += Mix.Hash(keyRel[ks] + valueMix);
             }
             else if (owner == -2)
             {
                 int kc = s.KeyCount[i];
-                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
+                for (int k = ks; k < ks + kc; k++) keys += Mix.Hash(_color[Object(keyPool[k], keyIndex[k])] + keyPos[k]);
                 for (int k = ks; k < ks + kc; k++)
                 {
-                    ulong others = keys - Mix.Hash(_color[keyPool[k]][keyIndex[k]] + keyPos[k]);
-                    _next[keyPool[k]][keyIndex[k]] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
+                    int ko = Object(keyPool[k], keyIndex[k]);
+                    ulong others = keys - Mix.Hash(_color[ko] + keyPos[k]);
+                    _next[ko] += Mix.Hash(keyRel[k] + valueMix + others * 0xC2B2AE3D27D4EB4FUL);
                 }
             }
             if (kind == SymmetryLayout.Ref || (kind == SymmetryLayout.OptRef && v != TypeOps.NoneValue))
-                _next[vp][v] += Mix.Hash(s.RefHash[i] + keys);
+                _next[Object(vp, v)] += Mix.Hash(s.RefHash[i] + keys);
             else if (kind == SymmetryLayout.SetRef)
                 for (ulong b = (ulong)v; b != 0; b &= b - 1)
-                    _next[vp][BitOperations.TrailingZeroCount(b)] += Mix.Hash(s.SetHash[i] + keys);
+                    _next[Object(vp, BitOperations.TrailingZeroCount(b))] += Mix.Hash(s.SetHash[i] + keys);
         }
-        for (int p = 0; p < _pools; p++) (_color[p], _next[p]) = (_next[p], _color[p]);
+        (_color, _next) = (_next, _color);
     }
 
-    /// <see cref="Touch"/> compiled (<see cref="RefinementCode"/>), over flat arrays; the
-    /// touched marks are copied to the per-pool ones, and the colours to the flat ones.
-    private void TouchCompiled(ReadOnlySpan<long> slots)
-    {
-        fixed (long* sp = slots)
-        fixed (bool* sb = _slotBlank)
-        fixed (byte* bp = _blankFlat)
-        fixed (byte* tp = _touchedFlat)
-        fixed (ulong* fp = _fixedFlat)
-            _touchCode!(sp, (byte*)sb, bp, tp, fp);
-        for (int p = 0; p < _pools; p++)
-        {
-            int b = _bases[p];
-            for (int o = 0; o < _size[p]; o++)
-            {
-                _touched[p][o] = _touchedFlat[b + o] != 0;
-                _colorFlat[b + o] = _color[p][o];
-            }
-        }
-    }
-
-    /// <see cref="Round"/> compiled, over flat arrays; the colours are copied to the per-pool ones.
+    /// <see cref="Round"/> compiled (<see cref="RefinementCode"/>).
     private void RoundCompiled(ReadOnlySpan<long> slots)
     {
         fixed (long* sp = slots)
         fixed (bool* sb = _slotBlank)
-        fixed (byte* tp = _touchedFlat)
-        fixed (ulong* cp = _colorFlat)
-        fixed (ulong* fp = _fixedFlat)
-        fixed (ulong* np = _nextFlat)
+        fixed (byte* tp = _touched)
+        fixed (ulong* cp = _color)
+        fixed (ulong* fp = _fixed)
+        fixed (ulong* np = _next)
             _roundCode!(sp, (byte*)sb, tp, cp, fp, np);
-        (_colorFlat, _nextFlat) = (_nextFlat, _colorFlat);
-        for (int p = 0; p < _pools; p++) Array.Copy(_colorFlat, _bases[p], _color[p], 0, _size[p]);
+        (_color, _next) = (_next, _color);
     }
 
     /// The number of distinct colours, summed over pools, and whether a touched object shares
@@ -254,68 +234,72 @@ internal sealed unsafe class Canonicalizer
     private int Classes(out bool ties)
     {
         int total = 0;
-        ties = false;
+        int tie = 0;
+        var c = _color;
+        var touched = _touched;
         for (int p = 0; p < _pools; p++)
         {
-            var c = _color[p];
-            var touched = _touched[p];
-            for (int i = 0; i < c.Length; i++)
+            int b = _bases[p], end = b + _size[p];
+            for (int i = b; i < end; i++)
             {
                 bool seen = false;
-                for (int j = 0; j < i; j++)
+                for (int j = b; j < i; j++)
                     if (c[j] == c[i])
                     {
                         seen = true;
-                        ties |= touched[i] | touched[j];
+                        tie |= touched[i] | touched[j];
                     }
                 if (!seen) total++;
             }
         }
+        ties = tie != 0;
         return total;
     }
 
     private ulong SetColor(int pool, ulong bits)
     {
         ulong sum = 0x400;
-        for (; bits != 0; bits &= bits - 1) sum += Mix.Hash(_color[pool][BitOperations.TrailingZeroCount(bits)]);
+        for (; bits != 0; bits &= bits - 1) sum += Mix.Hash(_color[Object(pool, BitOperations.TrailingZeroCount(bits))]);
         return sum;
     }
 
     private void SortByColor(int p)
     {
-        var order = _order[p];
-        var color = _color[p];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
+        int b = _bases[p], n = _size[p];
+        var order = _order;
+        var color = _color;
+        for (int i = 0; i < n; i++) order[b + i] = i;
         // Insertion sort: pools are small; stable, so ties keep index order.
-        for (int i = 1; i < order.Length; i++)
+        for (int i = 1; i < n; i++)
         {
-            int x = order[i];
+            int x = order[b + i];
             int j = i - 1;
-            while (j >= 0 && color[order[j]] > color[x])
+            while (j >= 0 && color[b + order[b + j]] > color[b + x])
             {
-                order[j + 1] = order[j];
+                order[b + j + 1] = order[b + j];
                 j--;
             }
-            order[j + 1] = x;
+            order[b + j + 1] = x;
         }
     }
 
     /// Finds the groups of equal colour that need trying; returns how many orders they allow.
     private long Groups(int p)
     {
-        var order = _order[p];
-        var color = _color[p];
+        int b = _bases[p], n = _size[p];
+        var order = _order;
+        var color = _color;
         int g = 0;
         long count = 1;
-        for (int i = 0; i < order.Length;)
+        for (int i = 0; i < n;)
         {
             int j = i + 1;
-            while (j < order.Length && color[order[j]] == color[order[i]]) j++;
+            while (j < n && color[b + order[b + j]] == color[b + order[b + i]]) j++;
             int len = j - i;
-            if (len > 1 && AnyTouched(p, i, j))
+            if (len > 1 && AnyTouched(b, i, j))
             {
-                _groupStart[p][g] = i;
-                _groupLen[p][g] = len;
+                _groupStart[b + g] = i;
+                _groupLen[b + g] = len;
                 g++;
                 for (int f = 2; f <= len; f++) count *= f;
             }
@@ -325,30 +309,28 @@ internal sealed unsafe class Canonicalizer
         return count;
     }
 
-    private bool AnyTouched(int p, int from, int to)
+    private bool AnyTouched(int b, int from, int to)
     {
         for (int i = from; i < to; i++)
-            if (_touched[p][_order[p][i]]) return true;
+            if (_touched[b + _order[b + i]] != 0) return true;
         return false;
     }
 
     /// Tries every order of every group (pool by pool, group by group), keeping the smallest.
-    private void Enumerate(int level, ReadOnlySpan<long> slots, ref bool first)
+    private void Enumerate(int level, int groups, ReadOnlySpan<long> slots, ref bool first)
     {
-        int total = 0;
-        for (int p = 0; p < _pools; p++) total += _groupCount[p];
-        if (level == total)
+        if (level == groups)
         {
             Apply(slots, ref first);
             return;
         }
         int pool = 0, g = level;
         while (g >= _groupCount[pool]) g -= _groupCount[pool++];
-        var order = _order[pool];
-        int start = _groupStart[pool][g], len = _groupLen[pool][g];
-        Array.Sort(order, start, len);
-        do Enumerate(level + 1, slots, ref first);
-        while (NextPermutation(order, start, len));
+        int b = _bases[pool];
+        int start = b + _groupStart[b + g], len = _groupLen[b + g];
+        Array.Sort(_order, start, len);
+        do Enumerate(level + 1, groups, slots, ref first);
+        while (NextPermutation(_order, start, len));
     }
 
     private static bool NextPermutation(int[] a, int start, int len)
@@ -367,12 +349,11 @@ internal sealed unsafe class Canonicalizer
     {
         for (int p = 0; p < _pools; p++)
         {
-            var order = _order[p];
-            int b = _bases[p];
-            for (int k = 0; k < order.Length; k++) _permFlat[b + order[k]] = k;
+            int b = _bases[p], n = _size[p];
+            for (int k = 0; k < n; k++) _perm[b + _order[b + k]] = k;
         }
         fixed (long* sp = slots)
-        fixed (int* pp = _permFlat)
+        fixed (int* pp = _perm)
         fixed (bool* sb = _slotBlank)
         fixed (long* dp = _permuted)
             _permuteCode(sp, pp, (byte*)sb, dp);
@@ -400,21 +381,21 @@ internal sealed unsafe class Canonicalizer
     /// least member. Exponential; used by tests to check that the reduction is exact.
     internal void BruteForce(ReadOnlySpan<long> slots, Span<ulong> words)
     {
-        _s.Blank(slots, _layout.Defaults, _blank, _slotBlank);
-        for (int p = 0; p < _pools; p++)
-            for (int i = 0; i < _size[p]; i++) _order[p][i] = i;
+        var blank = _size.Select(n => new bool[n]).ToArray();
+        var order = _size.Select(n => Enumerable.Range(0, n).ToArray()).ToArray();
+        var perm = _size.Select(n => new int[n]).ToArray();
+        _s.Blank(slots, _layout.Defaults, blank, _slotBlank);
         bool first = true;
-        AllOrders(0, slots, ref first);
+        AllOrders(0, slots, order, perm, ref first);
         _best.CopyTo(words);
     }
 
-    private void AllOrders(int pool, ReadOnlySpan<long> slots, ref bool first)
+    private void AllOrders(int pool, ReadOnlySpan<long> slots, int[][] order, int[][] perm, ref bool first)
     {
         if (pool == _pools)
         {
-            for (int p = 0; p < _pools; p++)
-                for (int k = 0; k < _size[p]; k++) _perm[p][k] = _order[p][k];
-            _s.Permute(slots, _perm, _slotBlank, _layout.Defaults, _permuted);
+            for (int p = 0; p < _pools; p++) order[p].CopyTo(perm[p], 0);
+            _s.Permute(slots, perm, _slotBlank, _layout.Defaults, _permuted);
             if (first)
             {
                 _layout.Pack(_permuted, _best);
@@ -427,8 +408,8 @@ internal sealed unsafe class Canonicalizer
             }
             return;
         }
-        Array.Sort(_order[pool]);
-        do AllOrders(pool + 1, slots, ref first);
-        while (NextPermutation(_order[pool], 0, _size[pool]));
+        Array.Sort(order[pool]);
+        do AllOrders(pool + 1, slots, order, perm, ref first);
+        while (NextPermutation(order[pool], 0, _size[pool]));
     }
 }
