@@ -63,6 +63,7 @@ public class LayoutTests
 
     [Theory]
     [InlineData(Spec)]
+    [InlineData(Lanes)]
     [InlineData("""
         spec: wide
         variables:
@@ -76,6 +77,47 @@ public class LayoutTests
     {
         // The second layout has a 64-bit slot that straddles two words and a slot of no bits.
         var layout = new CompiledSpecProbe(yaml).Layout;
+        // Both packers: with vector blocks (where the CPU has AVX2) and without.
+        foreach (bool vector in new[] { true, false })
+            PackingAgrees(layout, LayoutCode.Packer(layout, vector), LayoutCode.SuccessorPacker(layout, vector));
+    }
+
+    // Lanes of every kind in the first block; a set from 5 that is not a lane; blocks of records.
+    private const string Lanes = """
+        spec: lanes
+        types:
+          Proc: { pool: 4, symmetric: true }
+        variables:
+          s: set(Proc)
+          o: option(Proc)
+          i: -3..7
+          b: bool
+          si: set(5..9)
+          m: "Proc -> {x: 0..7, y: option(0..3)}"
+        """;
+
+    [Fact]
+    public void Vector_blocks_cover_plain_option_and_set_slots()
+    {
+        var layout = new CompiledSpecProbe(Lanes).Layout;
+        var blocks = VectorPack.Blocks(layout);
+        var lanes = blocks.SelectMany(i => Enumerable.Range(i, VectorPack.Lanes)).ToList();
+        Assert.Contains(lanes, i => layout.Codec[i] == SlotCodec.Option);
+        Assert.Contains(lanes, i => layout.Codec[i] == SlotCodec.SetShift);
+        Assert.Contains(lanes, i => layout.Codec[i] == SlotCodec.Plain && layout.Lo[i] != 0);
+        // Each block lies in one word, no lane straddles words, and a set from 5 is not a lane.
+        foreach (int i in blocks)
+            for (int k = 0; k < VectorPack.Lanes; k++)
+            {
+                int s = i + k, p = layout.BitPos[s];
+                Assert.Equal(layout.BitPos[i] >> 6, p >> 6);
+                Assert.True((p & 63) + layout.Bits[s] <= 64);
+                Assert.False(layout.Codec[s] == SlotCodec.SetShift && layout.Lo[s] != 0);
+            }
+    }
+
+    private static void PackingAgrees(StateLayout layout, LayoutCode.PackFn pack, LayoutCode.SuccessorPackFn packSuccessor)
+    {
         var rnd = new Random(7);
         var slots = new long[layout.Slots];
         var words = new ulong[layout.Words];
@@ -85,7 +127,7 @@ public class LayoutTests
         for (int n = 0; n < 2000; n++)
         {
             for (int k = 0; k < layout.Slots; k++) slots[k] = RandomValue(layout, k, rnd);
-            layout.Pack(slots, words);
+            Pack(pack, slots, words);
             layout.PackSlowly(slots, slow);
             Assert.Equal(slow, words);
             layout.Unpack(words, back);
@@ -96,18 +138,25 @@ public class LayoutTests
             // parent's (0 then). Every other parent is the state itself.
             var parent = n % 2 == 0 ? (ulong[])words.Clone() : slow.Select(w => w ^ 1UL).ToArray();
             var packed = new ulong[layout.Words];
-            ulong fp = PackSuccessor(layout, slots, packed, parent);
+            ulong fp = PackSuccessor(packSuccessor, slots, packed, parent);
             Assert.Equal(words, packed);
             Assert.Equal(n % 2 == 0 ? 0UL : Fingerprint.Of(words), fp);
         }
     }
 
-    private static unsafe ulong PackSuccessor(StateLayout layout, long[] slots, ulong[] words, ulong[] parent)
+    private static unsafe ulong PackSuccessor(LayoutCode.SuccessorPackFn f, long[] slots, ulong[] words, ulong[] parent)
     {
         fixed (long* s = slots)
         fixed (ulong* w = words)
         fixed (ulong* p = parent)
-            return layout.SuccessorPacker(s, w, p);
+            return f(s, w, p);
+    }
+
+    private static unsafe void Pack(LayoutCode.PackFn f, long[] slots, ulong[] words)
+    {
+        fixed (long* s = slots)
+        fixed (ulong* w = words)
+            f(s, w);
     }
 
     private static long RandomValue(StateLayout layout, int k, Random rnd)

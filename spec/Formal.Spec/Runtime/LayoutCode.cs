@@ -89,11 +89,13 @@ internal static unsafe class LayoutCode
         return (UnpackFn)dm.CreateDelegate(typeof(UnpackFn));
     }
 
-    public static PackFn Packer(StateLayout l)
+    /// <param name="vector">pack runs of slots with AVX2 where the CPU has it (tests turn it off
+    /// to check the scalar code too)</param>
+    public static PackFn Packer(StateLayout l, bool vector = true)
     {
         var dm = new DynamicMethod("pack", typeof(void), [typeof(long*), typeof(ulong*)], typeof(LayoutCode).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
-        EmitPack(il, l);
+        EmitPack(il, l, vector);
         il.Emit(OpCodes.Ret);
         return (PackFn)dm.CreateDelegate(typeof(PackFn));
     }
@@ -101,11 +103,11 @@ internal static unsafe class LayoutCode
     /// The packer of successors: packing, the comparison with the parent and the fingerprint
     /// (<see cref="Fingerprint.Of"/>, over the words while they are still in registers) in one
     /// call. Separately they were a fifth of the generator's own time on anon_vma.
-    public static SuccessorPackFn SuccessorPacker(StateLayout l)
+    public static SuccessorPackFn SuccessorPacker(StateLayout l, bool vector = true)
     {
         var dm = new DynamicMethod("pack_successor", typeof(ulong), [typeof(long*), typeof(ulong*), typeof(ulong*)], typeof(LayoutCode).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
-        var acc = EmitPack(il, l);
+        var acc = EmitPack(il, l, vector);
         // Equal to the parent: every word's XOR with the parent's is 0.
         var differs = il.DefineLabel();
         for (int j = 0; j < l.Words; j++)
@@ -153,7 +155,7 @@ internal static unsafe class LayoutCode
     }
 
     // Packs argument 0 (slots) into argument 1 (words); the words stay in the returned locals.
-    private static LocalBuilder[] EmitPack(ILGenerator il, StateLayout l)
+    private static LocalBuilder[] EmitPack(ILGenerator il, StateLayout l, bool vector)
     {
         // One accumulator per word, stored once at the end.
         var acc = new LocalBuilder[l.Words];
@@ -164,10 +166,32 @@ internal static unsafe class LayoutCode
             il.Emit(OpCodes.Stloc, acc[j]);
         }
         var code = il.DeclareLocal(typeof(ulong));
+        // Runs of four slots in one word go through the vector accumulators (VectorPack).
+        var blocks = new bool[l.Slots];
+        var vectors = new LocalBuilder?[l.Words];
+        LocalBuilder? raw = null;
+        foreach (int i in vector && VectorPack.Supported ? VectorPack.Blocks(l) : [])
+        {
+            int word = l.BitPos[i] >> 6;
+            if (vectors[word] is null)
+            {
+                vectors[word] = il.DeclareLocal(typeof(System.Runtime.Intrinsics.Vector256<ulong>));
+                VectorPack.EmitZero(il, vectors[word]!);
+            }
+            raw ??= il.DeclareLocal(typeof(System.Runtime.Intrinsics.Vector256<ulong>));
+            VectorPack.EmitBlock(il, l, i, vectors[word]!, raw);
+            for (int k = 0; k < VectorPack.Lanes; k++) blocks[i + k] = true;
+        }
+        for (int j = 0; j < l.Words; j++)
+        {
+            if (vectors[j] is null) continue;
+            VectorPack.EmitLanesOr(il, vectors[j]!);
+            il.Emit(OpCodes.Stloc, acc[j]);
+        }
         for (int i = 0; i < l.Slots; i++)
         {
             int w = l.Bits[i];
-            if (w == 0) continue;
+            if (w == 0 || blocks[i]) continue;
             IlEmit.Load(il, 0, i, sizeof(long), OpCodes.Ldind_I8);
             switch (l.Codec[i])
             {
