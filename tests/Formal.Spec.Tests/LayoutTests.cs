@@ -79,7 +79,21 @@ public class LayoutTests
         var layout = new CompiledSpecProbe(yaml).Layout;
         // Both packers: with vector blocks (where the CPU has AVX2) and without.
         foreach (bool vector in new[] { true, false })
-            PackingAgrees(layout, LayoutCode.Packer(layout, vector), LayoutCode.SuccessorPacker(layout, vector));
+            foreach (bool key in new[] { false, true })
+                PackingAgrees(layout, LayoutCode.Packer(layout, vector), LayoutCode.SuccessorPacker(layout, key, vector), key);
+    }
+
+    [Fact]
+    public void The_cache_key_separates_positions_and_collides_no_more_than_chance()
+    {
+        Assert.NotEqual(Fingerprint.Key([1UL, 2UL]), Fingerprint.Key([2UL, 1UL]));
+        Assert.NotEqual(Fingerprint.Key([0UL]), Fingerprint.Key([0UL, 0UL]));
+        // Two-word states that differ in few bits (as successors do): 2^20 of them, all keys
+        // distinct (a collision among 2^20 random 64-bit keys has probability 3e-8).
+        var keys = new HashSet<ulong>();
+        for (ulong a = 0; a < 1024; a++)
+            for (ulong b = 0; b < 1024; b++)
+                Assert.True(keys.Add(Fingerprint.Key([a << 7 | 5, b << 40])));
     }
 
     // Lanes of every kind in the first block; a set from 5 that is not a lane; blocks of records.
@@ -116,7 +130,7 @@ public class LayoutTests
             }
     }
 
-    private static void PackingAgrees(StateLayout layout, LayoutCode.PackFn pack, LayoutCode.SuccessorPackFn packSuccessor)
+    private static void PackingAgrees(StateLayout layout, LayoutCode.PackFn pack, LayoutCode.SuccessorPackFn packSuccessor, bool key)
     {
         var rnd = new Random(7);
         var slots = new long[layout.Slots];
@@ -140,7 +154,7 @@ public class LayoutTests
             var packed = new ulong[layout.Words];
             ulong fp = PackSuccessor(packSuccessor, slots, packed, parent);
             Assert.Equal(words, packed);
-            Assert.Equal(n % 2 == 0 ? 0UL : Fingerprint.Of(words), fp);
+            Assert.Equal(n % 2 == 0 ? 0UL : key ? Fingerprint.Key(words) : Fingerprint.Of(words), fp);
         }
     }
 

@@ -101,9 +101,10 @@ internal static unsafe class LayoutCode
     }
 
     /// The packer of successors: packing, the comparison with the parent and the fingerprint
-    /// (<see cref="Fingerprint.Of"/>, over the words while they are still in registers) in one
-    /// call. Separately they were a fifth of the generator's own time on anon_vma.
-    public static SuccessorPackFn SuccessorPacker(StateLayout l, bool vector = true)
+    /// (<see cref="Fingerprint.Of"/>, or with <paramref name="key"/> <see cref="Fingerprint.Key"/>,
+    /// over the words while they are still in registers) in one call. Separately they were a
+    /// fifth of the generator's own time on anon_vma.
+    public static SuccessorPackFn SuccessorPacker(StateLayout l, bool key, bool vector = true)
     {
         var dm = new DynamicMethod("pack_successor", typeof(ulong), [typeof(long*), typeof(ulong*), typeof(ulong*)], typeof(LayoutCode).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
@@ -119,8 +120,24 @@ internal static unsafe class LayoutCode
         il.Emit(OpCodes.Ldc_I8, 0L);
         il.Emit(OpCodes.Ret);
         il.MarkLabel(differs);
-        // h stays on the stack: h = Seed ^ words; per word k = word * M1, k ^= k >> 31,
-        // k *= M2, h = (h ^ k) * M3, h ^= h >> 32; then the murmur3 finaliser.
+        if (key) EmitKey(il, l, acc);
+        else EmitFingerprint(il, l, acc);
+        // 0 is the seen set's empty slot (and here the answer for "the parent"): 1 instead.
+        var nonZero = il.DefineLabel();
+        il.Emit(OpCodes.Dup);
+        il.Emit(OpCodes.Brtrue, nonZero);
+        il.Emit(OpCodes.Pop);
+        il.Emit(OpCodes.Ldc_I8, 1L);
+        il.MarkLabel(nonZero);
+        il.Emit(OpCodes.Ret);
+        return (SuccessorPackFn)dm.CreateDelegate(typeof(SuccessorPackFn));
+    }
+
+    // Fingerprint.Of before its final test for 0: h stays on the stack, h = Seed ^ words; per
+    // word k = word * M1, k ^= k >> 31, k *= M2, h = (h ^ k) * M3, h ^= h >> 32; then the
+    // murmur3 finaliser.
+    private static void EmitFingerprint(ILGenerator il, StateLayout l, LocalBuilder[] acc)
+    {
         il.Emit(OpCodes.Ldc_I8, unchecked((long)(Fingerprint.Seed ^ (ulong)l.Words)));
         for (int j = 0; j < l.Words; j++)
         {
@@ -137,15 +154,25 @@ internal static unsafe class LayoutCode
         IlEmit.XorShift(il, 33);
         Multiply(il, Fingerprint.M4);
         IlEmit.XorShift(il, 33);
-        // 0 is the seen set's empty slot (and here the answer for "the parent"): 1 instead.
-        var nonZero = il.DefineLabel();
-        il.Emit(OpCodes.Dup);
-        il.Emit(OpCodes.Brtrue, nonZero);
-        il.Emit(OpCodes.Pop);
-        il.Emit(OpCodes.Ldc_I8, 1L);
-        il.MarkLabel(nonZero);
-        il.Emit(OpCodes.Ret);
-        return (SuccessorPackFn)dm.CreateDelegate(typeof(SuccessorPackFn));
+    }
+
+    // Fingerprint.Key before its final test for 0.
+    private static void EmitKey(ILGenerator il, StateLayout l, LocalBuilder[] acc)
+    {
+        il.Emit(OpCodes.Ldc_I8, unchecked((long)(Fingerprint.KeySeed ^ (ulong)l.Words)));
+        for (int j = 0; j < l.Words; j++)
+        {
+            il.Emit(OpCodes.Ldloc, acc[j]);
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)((ulong)(j + 1) * Fingerprint.KeyPosition)));
+            il.Emit(OpCodes.Xor);
+            Multiply(il, Fingerprint.M1);
+            IlEmit.XorShift(il, 32);
+            Multiply(il, Fingerprint.M2);
+            il.Emit(OpCodes.Add);
+        }
+        IlEmit.XorShift(il, 29);
+        Multiply(il, Fingerprint.M3);
+        IlEmit.XorShift(il, 32);
     }
 
     private static void Multiply(ILGenerator il, ulong by)

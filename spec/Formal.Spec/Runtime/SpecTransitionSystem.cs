@@ -115,11 +115,12 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         _packed = GC.AllocateArray<ulong>(_spec.Layout.Words, pinned: true);
         _canonical = new ulong[_spec.Layout.Words];
         _current = GC.AllocateArray<ulong>(_spec.Layout.Words, pinned: true);
-        _packSuccessor = _spec.Layout.SuccessorPacker;
+        if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
+        // Under symmetry a state's own fingerprint only keys the cache of canonical forms.
+        _packSuccessor = _spec.Layout.SuccessorPacker(key: _canon is not null);
         _workAt = (long*)Unsafe.AsPointer(ref _m.M[_spec.Layout.Slots]);
         _packedAt = (ulong*)Unsafe.AsPointer(ref _packed[0]);
         _currentAt = (ulong*)Unsafe.AsPointer(ref _current[0]);
-        if (ts.Symmetry is not null) _canon = new Canonicalizer(ts.Symmetry, _spec.Layout);
         _cache = ts.Cache;
         _deferred = new DeferredSuccessors(_spec.Layout.Words);
         _slots = new long[_spec.Layout.Slots];
@@ -256,7 +257,7 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
         if (m.ActionIndex < 0)
         {
             layout.Pack(m.M.AsSpan(layout.Slots, layout.Slots), _packed);
-            fp = Fingerprint.Of(_packed);
+            fp = Own(_packed);
         }
         // An empty trail (nothing written since the action began, as in `read`) is a stutter
         // without packing: half of anon_vma's stutters. Packing the whole state is cheaper than
@@ -288,11 +289,14 @@ internal sealed unsafe class SpecGenerator : IStateGenerator, IStepSink
     {
         if (_parentFingerprint == 0)
         {
-            ulong fp = Fingerprint.Of(_current);
+            ulong fp = Own(_current);
             _parentFingerprint = _canon is null ? fp : Canonical(fp, _m.M.AsSpan(0, _spec.Layout.Slots));
         }
         return _parentFingerprint;
     }
+
+    // A state's own fingerprint, as the successor packer computes it: the cache's key under symmetry.
+    private ulong Own(ReadOnlySpan<ulong> packed) => _canon is null ? Fingerprint.Of(packed) : Fingerprint.Key(packed);
 
     /// The canonical fingerprint of a state given its own fingerprint and its unpacked slots.
     private ulong Canonical(ulong fp, ReadOnlySpan<long> slots) =>

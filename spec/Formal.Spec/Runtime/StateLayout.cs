@@ -116,11 +116,13 @@ public sealed class StateLayout
 
     private LayoutCode.PackFn? _pack;
     private LayoutCode.UnpackFn? _unpack;
-    private LayoutCode.SuccessorPackFn? _packSuccessor;
+    private LayoutCode.SuccessorPackFn? _packSuccessor, _packSuccessorKey;
 
     /// The compiled successor packer (see <see cref="LayoutCode.SuccessorPacker"/>), for callers
-    /// that hold pinned memory.
-    internal LayoutCode.SuccessorPackFn SuccessorPacker => _packSuccessor ??= LayoutCode.SuccessorPacker(this);
+    /// that hold pinned memory; with <paramref name="key"/> it returns <see cref="Fingerprint.Key"/>.
+    internal LayoutCode.SuccessorPackFn SuccessorPacker(bool key) => key
+        ? _packSuccessorKey ??= LayoutCode.SuccessorPacker(this, key: true)
+        : _packSuccessor ??= LayoutCode.SuccessorPacker(this, key: false);
 
     /// Packs the first <see cref="Slots"/> slots into the first <see cref="Words"/> words
     /// (compiled for this layout on first use).
