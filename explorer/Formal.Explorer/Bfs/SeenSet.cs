@@ -78,6 +78,7 @@ public sealed unsafe class SeenSet : IDisposable
     /// Asks the CPU to start loading the fingerprint's home slot. The table is far larger than
     /// the caches, so a lookup is a cache miss; issuing the misses of the next few fingerprints
     /// before probing lets them overlap instead of queueing.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Prefetch(ulong fp)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
@@ -85,6 +86,7 @@ public sealed unsafe class SeenSet : IDisposable
         System.Runtime.Intrinsics.X86.Sse.Prefetch0(_tables[s] + Home(fp, _lengths[s]));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Contains(ulong fp)
     {
         int s = ShardOf(fp);

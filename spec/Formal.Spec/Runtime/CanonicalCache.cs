@@ -47,6 +47,7 @@ internal sealed unsafe class CanonicalCache
     /// The native memory this cache holds (counted against --memory).
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryGet(ulong fp, out ulong canonical)
     {
         var t = Volatile.Read(ref _table);
@@ -66,6 +67,7 @@ internal sealed unsafe class CanonicalCache
 
     /// Starts loading the fingerprint's bucket (a generator that defers its successors looks
     /// them up together, once the parent is expanded).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Prefetch(ulong fp)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Bucket(Volatile.Read(ref _table), fp));
