@@ -39,7 +39,7 @@ internal sealed unsafe class Canonicalizer
     private readonly SymmetryCode.BlankFn _blankCode;
     private readonly SymmetryCode.PermuteFn _permuteCode;
     private readonly RefinementCode.TouchFn? _touchCode;
-    private readonly RefinementCode.RoundFn? _roundCode;
+    private readonly RefinementCode.RoundFn? _roundCode, _firstRoundCode;
     private readonly ulong[] _best, _cand;
 
     public long Inexact { get; private set; }
@@ -55,7 +55,7 @@ internal sealed unsafe class Canonicalizer
         _bases = SymmetryCode.Bases(s);
         int objects = _bases[^1];
         _initial = new ulong[objects];
-        for (int p = 0; p < _pools; p++) Array.Fill(_initial, (ulong)(p + 1) * 0x51AFD7ED558CCDUL, _bases[p], _size[p]);
+        for (int p = 0; p < _pools; p++) Array.Fill(_initial, RefinementCode.InitialColor(p), _bases[p], _size[p]);
         _color = new ulong[objects];
         _next = new ulong[objects];
         _fixed = new ulong[objects];
@@ -72,6 +72,7 @@ internal sealed unsafe class Canonicalizer
         _permuteCode = s.PermuteCode();
         _touchCode = compiled ? s.TouchCode() : null;
         _roundCode = compiled ? s.RoundCode() : null;
+        _firstRoundCode = compiled ? s.FirstRoundCode() : null;
         _best = new ulong[layout.Words];
         _cand = new ulong[layout.Words];
     }
@@ -118,7 +119,8 @@ internal sealed unsafe class Canonicalizer
         int classes = Classes(out bool ties);
         for (int round = 0; round < 4 && ties; round++)
         {
-            if (_roundCode is not null) RoundCompiled(slots);
+            // The colours are still the initial ones in the first round.
+            if (_roundCode is not null) RoundCompiled(slots, round == 0 ? _firstRoundCode! : _roundCode);
             else Round(slots);
             // Refinement only splits classes; once a round splits none, later rounds cannot
             // either. Nor is there anything to split once no touched object shares its colour
@@ -217,7 +219,7 @@ internal sealed unsafe class Canonicalizer
     }
 
     /// <see cref="Round"/> compiled (<see cref="RefinementCode"/>).
-    private void RoundCompiled(ReadOnlySpan<long> slots)
+    private void RoundCompiled(ReadOnlySpan<long> slots, RefinementCode.RoundFn code)
     {
         fixed (long* sp = slots)
         fixed (bool* sb = _slotBlank)
@@ -225,7 +227,7 @@ internal sealed unsafe class Canonicalizer
         fixed (ulong* cp = _color)
         fixed (ulong* fp = _fixed)
         fixed (ulong* np = _next)
-            _roundCode!(sp, (byte*)sb, tp, cp, fp, np);
+            code(sp, (byte*)sb, tp, cp, fp, np);
         (_color, _next) = (_next, _color);
     }
 

@@ -88,11 +88,22 @@ internal static unsafe class RefinementCode
         return (TouchFn)dm.CreateDelegate(typeof(TouchFn));
     }
 
-    public static RoundFn Round(SymmetryLayout s)
+    /// The colour every object of pool p starts with (Canonicalizer.Refine).
+    public static ulong InitialColor(int pool) => (ulong)(pool + 1) * 0x51AFD7ED558CCDUL;
+
+    /// One round; with <paramref name="first"/>, the first one, which assumes every object still
+    /// has its pool's initial colour (<see cref="InitialColor"/>) and ignores the colour array:
+    /// every term that depends only on colours is then a constant, computed here, and a set's
+    /// colour is its size times its pool's. Most rounds are first rounds (anon_vma: 1.13 rounds
+    /// per canonical form).
+    public static RoundFn Round(SymmetryLayout s, bool first = false)
     {
         var bases = SymmetryCode.Bases(s);
         int objects = bases[^1];
-        var dm = new DynamicMethod("round", typeof(void), [typeof(long*), typeof(byte*), typeof(byte*), typeof(ulong*), typeof(ulong*), typeof(ulong*)], typeof(RefinementCode).Module, skipVisibility: true);
+        var poolOf = new int[objects];
+        for (int p = 0; p < s.Pools.Length; p++)
+            for (int o = bases[p]; o < bases[p + 1]; o++) poolOf[o] = p;
+        var dm = new DynamicMethod(first ? "round_first" : "round", typeof(void), [typeof(long*), typeof(byte*), typeof(byte*), typeof(ulong*), typeof(ulong*), typeof(ulong*)], typeof(RefinementCode).Module, skipVisibility: true);
         var il = dm.GetILGenerator();
         var v = il.DeclareLocal(typeof(long));
         var keys = il.DeclareLocal(typeof(ulong));
@@ -101,17 +112,21 @@ internal static unsafe class RefinementCode
             // next[o] = Mix(color[o] + (touched[o] ? TouchedMark : UntouchedMark)) + fixed[o]
             var untouched = il.DefineLabel();
             var go = il.DefineLabel();
+            ulong initial = InitialColor(poolOf[o]);
             IlEmit.Address(il, 5, o, 8);
-            IlEmit.Load(il, 3, o, 8, OpCodes.Ldind_I8);
+            if (!first) IlEmit.Load(il, 3, o, 8, OpCodes.Ldind_I8);
             IlEmit.Load(il, 2, o, 1, OpCodes.Ldind_U1);
             il.Emit(OpCodes.Brfalse, untouched);
-            il.Emit(OpCodes.Ldc_I8, unchecked((long)TouchedMark));
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)(first ? Runtime.Mix.Hash(initial + TouchedMark) : TouchedMark)));
             il.Emit(OpCodes.Br, go);
             il.MarkLabel(untouched);
-            il.Emit(OpCodes.Ldc_I8, unchecked((long)UntouchedMark));
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)(first ? Runtime.Mix.Hash(initial + UntouchedMark) : UntouchedMark)));
             il.MarkLabel(go);
-            il.Emit(OpCodes.Add);
-            IlEmit.Mix(il);
+            if (!first)
+            {
+                il.Emit(OpCodes.Add);
+                IlEmit.Mix(il);
+            }
             IlEmit.Load(il, 4, o, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stind_I8);
@@ -123,24 +138,46 @@ internal static unsafe class RefinementCode
             SkipIfBlank(il, s, i, skip);
             IlEmit.Load(il, 0, i, 8, OpCodes.Ldind_I8);
             il.Emit(OpCodes.Stloc, v);
-            int vb = bases[s.ValuePool[i]];
+            int vp = s.ValuePool[i], vb = bases[vp];
             int owner = s.OwnerPool[i] >= 0 ? bases[s.OwnerPool[i]] + s.OwnerIndex[i] : -1;
             int ks = s.KeyStart[i];
             // keys = owner ? Mix(color[owner] + keyPos) : 0
-            if (owner >= 0)
+            ulong? knownKeys = first ? owner >= 0 ? Runtime.Mix.Hash(InitialColor(s.OwnerPool[i]) + s.KeyPosHash[ks]) : 0 : null;
+            if (knownKeys is null)
             {
-                IlEmit.Load(il, 3, owner, 8, OpCodes.Ldind_I8);
-                il.Emit(OpCodes.Ldc_I8, (long)s.KeyPosHash[ks]);
-                il.Emit(OpCodes.Add);
-                IlEmit.Mix(il);
+                if (owner >= 0)
+                {
+                    IlEmit.Load(il, 3, owner, 8, OpCodes.Ldind_I8);
+                    il.Emit(OpCodes.Ldc_I8, (long)s.KeyPosHash[ks]);
+                    il.Emit(OpCodes.Add);
+                    IlEmit.Mix(il);
+                }
+                else il.Emit(OpCodes.Ldc_I8, 0L);
+                il.Emit(OpCodes.Stloc, keys);
             }
-            else il.Emit(OpCodes.Ldc_I8, 0L);
-            il.Emit(OpCodes.Stloc, keys);
+            // Pushes keys + c.
+            void KeysPlus(ulong c)
+            {
+                if (knownKeys is ulong k) il.Emit(OpCodes.Ldc_I8, unchecked((long)(c + k)));
+                else
+                {
+                    il.Emit(OpCodes.Ldc_I8, unchecked((long)c));
+                    il.Emit(OpCodes.Ldloc, keys);
+                    il.Emit(OpCodes.Add);
+                }
+            }
             if (owner >= 0)
             {
                 // next[owner] += Mix(keyRel + value * Golden)
                 IlEmit.Address(il, 5, owner, 8);
-                IlEmit.AddMixed(il, () => KeyTerm(il, s.KeyRelHash[ks], () => Value(il, kind, v, vb)));
+                if (first && kind is SymmetryLayout.Ref or SymmetryLayout.OptRef)
+                    AddFirstRefTerm(il, s.KeyRelHash[ks], kind, v, InitialColor(vp));
+                else
+                    IlEmit.AddMixed(il, () => KeyTerm(il, s.KeyRelHash[ks], () =>
+                    {
+                        if (first && kind == SymmetryLayout.SetRef) FirstSetColor(il, v, InitialColor(vp));
+                        else Value(il, kind, v, vb);
+                    }));
             }
             switch (kind)
             {
@@ -150,20 +187,25 @@ internal static unsafe class RefinementCode
                 case SymmetryLayout.Ref:
                     // next[vb + v] += Mix(RefHash + keys)
                     IlEmit.DynamicAddress(il, 5, vb, v, 8);
-                    IlEmit.AddMixed(il, () =>
+                    if (knownKeys is ulong k)
                     {
-                        il.Emit(OpCodes.Ldc_I8, (long)s.RefHash[i]);
-                        il.Emit(OpCodes.Ldloc, keys);
+                        il.Emit(OpCodes.Dup);
+                        il.Emit(OpCodes.Ldind_I8);
+                        il.Emit(OpCodes.Ldc_I8, unchecked((long)Runtime.Mix.Hash(s.RefHash[i] + k)));
                         il.Emit(OpCodes.Add);
-                    });
+                        il.Emit(OpCodes.Stind_I8);
+                    }
+                    else IlEmit.AddMixed(il, () => KeysPlus(s.RefHash[i]));
                     break;
                 case SymmetryLayout.SetRef:
                     il.Emit(OpCodes.Ldloc, v);
                     IlEmit.Address(il, 5, vb, 8);
-                    il.Emit(OpCodes.Ldc_I8, (long)s.SetHash[i]);
-                    il.Emit(OpCodes.Ldloc, keys);
-                    il.Emit(OpCodes.Add);
-                    IlEmit.Mix(il);
+                    if (knownKeys is ulong sk) il.Emit(OpCodes.Ldc_I8, unchecked((long)Runtime.Mix.Hash(s.SetHash[i] + sk)));
+                    else
+                    {
+                        KeysPlus(s.SetHash[i]);
+                        IlEmit.Mix(il);
+                    }
                     il.Emit(OpCodes.Call, Helper(nameof(AddToSet)));
                     break;
             }
@@ -172,6 +214,44 @@ internal static unsafe class RefinementCode
         il.Emit(OpCodes.Ret);
         return (RoundFn)dm.CreateDelegate(typeof(RoundFn));
     }
+
+    // With &next[owner] on the stack, in the first round: *next += Mix(keyRel + value * Golden)
+    // for a reference, whose value is a constant (its pool's initial colour + 0x100), or for an
+    // optional one, 0x200 when none.
+    private static void AddFirstRefTerm(ILGenerator il, ulong keyRel, byte kind, LocalBuilder v, ulong initial)
+    {
+        ulong Term(ulong value) => Runtime.Mix.Hash(keyRel + value * Golden);
+        il.Emit(OpCodes.Dup);
+        il.Emit(OpCodes.Ldind_I8);
+        if (kind == SymmetryLayout.Ref) il.Emit(OpCodes.Ldc_I8, unchecked((long)Term(initial + 0x100)));
+        else
+        {
+            var none = il.DefineLabel();
+            var done = il.DefineLabel();
+            IlEmit.IfNone(il, v, none);
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)Term(initial + 0x300)));
+            il.Emit(OpCodes.Br, done);
+            il.MarkLabel(none);
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)Term(0x200)));
+            il.MarkLabel(done);
+        }
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stind_I8);
+    }
+
+    // A set's colour in the first round: 0x400 + |set| * Mix(its pool's initial colour).
+    private static void FirstSetColor(ILGenerator il, LocalBuilder v, ulong initial)
+    {
+        il.Emit(OpCodes.Ldloc, v);
+        il.Emit(OpCodes.Call, PopCount);
+        il.Emit(OpCodes.Conv_U8);
+        il.Emit(OpCodes.Ldc_I8, unchecked((long)Runtime.Mix.Hash(initial)));
+        il.Emit(OpCodes.Mul);
+        il.Emit(OpCodes.Ldc_I8, 0x400L);
+        il.Emit(OpCodes.Add);
+    }
+
+    private static readonly MethodInfo PopCount = typeof(System.Numerics.BitOperations).GetMethod(nameof(System.Numerics.BitOperations.PopCount), [typeof(ulong)])!;
 
     // keyRel + value * Golden, the term a slot adds to its owner's colour.
     private static void KeyTerm(ILGenerator il, ulong keyRel, Action value)

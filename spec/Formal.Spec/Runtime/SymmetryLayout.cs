@@ -128,13 +128,16 @@ internal sealed class SymmetryLayout
     private readonly long[] _defaults;
 
     private RefinementCode.TouchFn? _touchCode;
-    private RefinementCode.RoundFn? _roundCode;
+    private RefinementCode.RoundFn? _roundCode, _firstRoundCode;
 
     /// Colour refinement's passes compiled for this layout; null when a slot is keyed by
     /// several objects (the generic loops then run).
     public RefinementCode.TouchFn? TouchCode() => RefinementCode.Applies(this) ? _touchCode ??= RefinementCode.Touch(this) : null;
 
     public RefinementCode.RoundFn? RoundCode() => RefinementCode.Applies(this) ? _roundCode ??= RefinementCode.Round(this) : null;
+
+    /// The first round, specialised for the initial colours (see <see cref="RefinementCode.Round"/>).
+    public RefinementCode.RoundFn? FirstRoundCode() => RefinementCode.Applies(this) ? _firstRoundCode ??= RefinementCode.Round(this, first: true) : null;
 
     private int PoolId(PoolTy p)
     {
