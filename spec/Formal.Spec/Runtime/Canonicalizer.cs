@@ -116,7 +116,7 @@ internal sealed unsafe class Canonicalizer
             }
             else Touch(slots);
         }
-        int classes = Classes(out bool ties);
+        int classes = InitialClasses(out bool ties);
         for (int round = 0; round < 4 && ties; round++)
         {
             // The colours are still the initial ones in the first round.
@@ -255,6 +255,23 @@ internal sealed unsafe class Canonicalizer
             }
         }
         ties = tie != 0;
+        return total;
+    }
+
+    /// <see cref="Classes"/> before any round, when every pool has one colour: a pool with two
+    /// or more objects ties if one of them is touched.
+    private int InitialClasses(out bool ties)
+    {
+        int total = 0;
+        ties = false;
+        for (int p = 0; p < _pools; p++)
+        {
+            int b = _bases[p], n = _size[p];
+            if (n == 0) continue;
+            total++;
+            if (n > 1 && !ties)
+                for (int o = b; o < b + n && !ties; o++) ties = _touched[o] != 0;
+        }
         return total;
     }
 
