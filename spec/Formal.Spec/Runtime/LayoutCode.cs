@@ -165,14 +165,13 @@ internal static unsafe class LayoutCode
             il.Emit(OpCodes.Ldloc, acc[j]);
             il.Emit(OpCodes.Ldc_I8, unchecked((long)((ulong)(j + 1) * Fingerprint.KeyPosition)));
             il.Emit(OpCodes.Xor);
-            Multiply(il, Fingerprint.M1);
-            IlEmit.XorShift(il, 32);
-            Multiply(il, Fingerprint.M2);
+            IlEmit.XorShift(il, 33);
+            Multiply(il, Fingerprint.M3);
+            IlEmit.XorShift(il, 33);
+            Multiply(il, Fingerprint.M4);
+            IlEmit.XorShift(il, 33);
             il.Emit(OpCodes.Add);
         }
-        IlEmit.XorShift(il, 29);
-        Multiply(il, Fingerprint.M3);
-        IlEmit.XorShift(il, 32);
     }
 
     private static void Multiply(ILGenerator il, ulong by)
