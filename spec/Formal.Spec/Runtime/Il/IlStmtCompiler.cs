@@ -111,16 +111,6 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
     // action's parameters are split.
     private const int BranchBudget = 1000;
 
-    /// The code <see cref="Lambda"/> would compile, built but not compiled (parts it compiles
-    /// apart on the way are compiled, and stay unused if it is built again).
-    private E Measure(Func<E> body) => t.Apart(() =>
-    {
-        var saved = _fail;
-        _fail = E.Label("fail");
-        try { return body(); }
-        finally { _fail = saved; }
-    });
-
     /// An action with few parameter combinations: the parameter loops are unrolled, each value
     /// known while its guards are compiled, so that guards on constants fold away (anon_vma's
     /// `start < end`, `allowed(prot)`) and the others read fixed offsets (`covered(proc, start,
@@ -165,7 +155,7 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
     // its values with its guards and everything inside.
     private sealed class Levels(int n)
     {
-        public readonly int[] Sum = new int[n], Max = new int[n], Copies = new int[n];
+        public readonly int[] Sum = new int[n], Max = new int[n];
         public int Apart = -1;
     }
 
@@ -176,26 +166,24 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
         int b = ExprSize.Branches(e, int.MaxValue);
         lv.Sum[i] += b;
         lv.Max[i] = Math.Max(lv.Max[i], b);
-        lv.Copies[i]++;
         return e;
     }
 
     /// An action's delegate. Guards over unrolled quantifiers make many small blocks: anon_vma's
     /// mremap, its 32 parameter combinations unrolled, had about 1,500 branching nodes and was
     /// compiled unoptimised (past the JIT's 2,000 blocks), at 3.4 % of a run. An action over the
-    /// budget is measured first, then compiled with the outermost level whose copies fit the
-    /// budget apart, so that what stays in the action fits too.
+    /// budget is built again with the outermost level whose copies fit the budget apart, so
+    /// that what stays in the action fits too (parts the first build compiled stay unused).
     private Step Split(Levels lv, Func<E> top)
     {
-        int total = ExprSize.Branches(Measure(top), int.MaxValue);
-        if (total > BranchBudget)
-        {
-            for (int k = 1; k < lv.Sum.Length && lv.Apart < 0; k++)
-                if (lv.Max[k] <= BranchBudget && total - lv.Sum[k] <= BranchBudget) lv.Apart = k;
-            for (int k = 1; k < lv.Sum.Length && lv.Apart < 0; k++)
-                if (lv.Max[k] <= BranchBudget) lv.Apart = k;
-        }
-        return Lambda(top);
+        var built = Build(top);
+        int total = ExprSize.Branches(built, int.MaxValue);
+        if (total <= BranchBudget) return Compile(built, null);
+        for (int k = 1; k < lv.Sum.Length && lv.Apart < 0; k++)
+            if (lv.Max[k] <= BranchBudget && total - lv.Sum[k] <= BranchBudget) lv.Apart = k;
+        for (int k = 1; k < lv.Sum.Length && lv.Apart < 0; k++)
+            if (lv.Max[k] <= BranchBudget) lv.Apart = k;
+        return lv.Apart < 0 ? Compile(built, null) : Lambda(top);
     }
 
     // Parameter i takes value v and the inner ones their first values, so that a guard hoisted
@@ -209,25 +197,29 @@ internal sealed class IlStmtCompiler(IlExprCompiler t) : ISlotWriter
 
     /// A compiled delegate: a path that fails returns; choices it recorded are dropped on
     /// return, so that a caller's recorded choices stay as they were.
-    private Step Lambda(Func<E> body, string? part = null) => t.Apart(() => LambdaHere(body, part));
+    private Step Lambda(Func<E> body, string? part = null) => Compile(Build(body), part);
 
-    private Step LambdaHere(Func<E> body, string? part)
+    /// The body of a delegate (compiled apart, see <see cref="IlExprCompiler.Apart"/>), not yet
+    /// compiled.
+    private E Build(Func<E> body) => t.Apart(() =>
     {
         var saved = _fail;
         _fail = E.Label("fail");
         try
         {
             var top = E.Variable(typeof(int), "choices");
-            var inner = E.Block(typeof(void), [top],
+            return E.Block(typeof(void), [top],
                 E.Assign(top, ChoiceTop),
                 body(),
                 E.Label(_fail),
                 Truncate(top));
-            // Named after the action (and the part of it), so that profiles can tell them apart.
-            return E.Lambda<Step>(t.WithMem(inner), part is null ? _name : $"{_name}_{part}{++_parts}", [M]).Compile();
         }
         finally { _fail = saved; }
-    }
+    });
+
+    // Named after the action (and the part of it), so that profiles can tell them apart.
+    private Step Compile(E built, string? part) =>
+        E.Lambda<Step>(t.WithMem(built), part is null ? _name : $"{_name}_{part}{++_parts}", [M]).Compile();
 
     /// One alternative of a choice point: its writes and choices are undone afterwards, and a
     /// failing path inside it jumps to that undo.
