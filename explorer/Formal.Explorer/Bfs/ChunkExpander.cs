@@ -34,7 +34,6 @@ internal sealed class ChunkExpander(IStateGenerator gen, SeenSet seen, int parti
         _announced = true;
     }
 
-
     public void Expand(StateBuffer frontier, int from, int to, ChunkOutput output)
     {
         _out = output;

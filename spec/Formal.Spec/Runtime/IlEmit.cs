@@ -58,16 +58,22 @@ internal static class IlEmit
         il.Emit(OpCodes.Beq, target);
     }
 
-    /// With an address of a ulong on the stack: *address += Mix(what <paramref name="term"/> pushes).
-    public static void AddMixed(ILGenerator il, Action term)
+    /// With an address of a ulong on the stack: *address += what <paramref name="term"/> pushes.
+    public static void AddTo(ILGenerator il, Action term)
     {
         il.Emit(OpCodes.Dup);
         il.Emit(OpCodes.Ldind_I8);
         term();
-        Mix(il);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stind_I8);
     }
+
+    /// With an address of a ulong on the stack: *address += Mix(what <paramref name="term"/> pushes).
+    public static void AddMixed(ILGenerator il, Action term) => AddTo(il, () =>
+    {
+        term();
+        Mix(il);
+    });
 
     /// <see cref="Mix.Hash"/> of the ulong on the stack.
     public static void Mix(ILGenerator il)

@@ -155,16 +155,18 @@ internal static unsafe class RefinementCode
                 else il.Emit(OpCodes.Ldc_I8, 0L);
                 il.Emit(OpCodes.Stloc, keys);
             }
-            // Pushes keys + c.
-            void KeysPlus(ulong c)
+            // Pushes Mix(keys + c), a constant in the first round.
+            void MixedKeysPlus(ulong c)
             {
-                if (knownKeys is ulong k) il.Emit(OpCodes.Ldc_I8, unchecked((long)(c + k)));
-                else
+                if (knownKeys is ulong k)
                 {
-                    il.Emit(OpCodes.Ldc_I8, unchecked((long)c));
-                    il.Emit(OpCodes.Ldloc, keys);
-                    il.Emit(OpCodes.Add);
+                    il.Emit(OpCodes.Ldc_I8, unchecked((long)Runtime.Mix.Hash(c + k)));
+                    return;
                 }
+                il.Emit(OpCodes.Ldc_I8, unchecked((long)c));
+                il.Emit(OpCodes.Ldloc, keys);
+                il.Emit(OpCodes.Add);
+                IlEmit.Mix(il);
             }
             if (owner >= 0)
             {
@@ -187,25 +189,12 @@ internal static unsafe class RefinementCode
                 case SymmetryLayout.Ref:
                     // next[vb + v] += Mix(RefHash + keys)
                     IlEmit.DynamicAddress(il, 5, vb, v, 8);
-                    if (knownKeys is ulong k)
-                    {
-                        il.Emit(OpCodes.Dup);
-                        il.Emit(OpCodes.Ldind_I8);
-                        il.Emit(OpCodes.Ldc_I8, unchecked((long)Runtime.Mix.Hash(s.RefHash[i] + k)));
-                        il.Emit(OpCodes.Add);
-                        il.Emit(OpCodes.Stind_I8);
-                    }
-                    else IlEmit.AddMixed(il, () => KeysPlus(s.RefHash[i]));
+                    IlEmit.AddTo(il, () => MixedKeysPlus(s.RefHash[i]));
                     break;
                 case SymmetryLayout.SetRef:
                     il.Emit(OpCodes.Ldloc, v);
                     IlEmit.Address(il, 5, vb, 8);
-                    if (knownKeys is ulong sk) il.Emit(OpCodes.Ldc_I8, unchecked((long)Runtime.Mix.Hash(s.SetHash[i] + sk)));
-                    else
-                    {
-                        KeysPlus(s.SetHash[i]);
-                        IlEmit.Mix(il);
-                    }
+                    MixedKeysPlus(s.SetHash[i]);
                     il.Emit(OpCodes.Call, Helper(nameof(AddToSet)));
                     break;
             }
@@ -221,11 +210,13 @@ internal static unsafe class RefinementCode
     private static void AddFirstRefTerm(ILGenerator il, ulong keyRel, byte kind, LocalBuilder v, ulong initial)
     {
         ulong Term(ulong value) => Runtime.Mix.Hash(keyRel + value * Golden);
-        il.Emit(OpCodes.Dup);
-        il.Emit(OpCodes.Ldind_I8);
-        if (kind == SymmetryLayout.Ref) il.Emit(OpCodes.Ldc_I8, unchecked((long)Term(initial + 0x100)));
-        else
+        IlEmit.AddTo(il, () =>
         {
+            if (kind == SymmetryLayout.Ref)
+            {
+                il.Emit(OpCodes.Ldc_I8, unchecked((long)Term(initial + 0x100)));
+                return;
+            }
             var none = il.DefineLabel();
             var done = il.DefineLabel();
             IlEmit.IfNone(il, v, none);
@@ -234,9 +225,7 @@ internal static unsafe class RefinementCode
             il.MarkLabel(none);
             il.Emit(OpCodes.Ldc_I8, unchecked((long)Term(0x200)));
             il.MarkLabel(done);
-        }
-        il.Emit(OpCodes.Add);
-        il.Emit(OpCodes.Stind_I8);
+        });
     }
 
     // A set's colour in the first round: 0x400 + |set| * Mix(its pool's initial colour).

@@ -7,9 +7,9 @@ using Formal.Spec.Types;
 namespace Formal.Spec.Runtime;
 
 /// The vector part of <see cref="LayoutCode"/>'s packing: four consecutive slots that lie in one
-/// word, each with a plain, scalar-option or (from 0) set code, are encoded and shifted into place together
-/// (AVX2), OR-ed into a vector accumulator per word, and the accumulator's lanes are OR-ed into
-/// the word at the end. anon_vma's 66 packed slots take 16 blocks and 2 single slots; one at a
+/// word, each with a plain, scalar-option or (from 0) set code, are encoded and shifted into
+/// place together (AVX2), OR-ed into a vector accumulator per word, and the accumulator's lanes
+/// are OR-ed into the word at the end. anon_vma's 66 packed slots take 16 blocks and 2 single slots; one at a
 /// time they were 3 to 5 instructions each, and the packer 8 % of a run.
 internal static class VectorPack
 {
@@ -75,7 +75,7 @@ internal static class VectorPack
         {
             // AndNot(code, (raw == none) & optionLanes)
             il.Emit(OpCodes.Ldloc, raw);
-            Constant(il, [unchecked((ulong)TypeOps.NoneValue), unchecked((ulong)TypeOps.NoneValue), unchecked((ulong)TypeOps.NoneValue), unchecked((ulong)TypeOps.NoneValue)]);
+            Constant(il, NoneLanes);
             il.Emit(OpCodes.Call, EqualsMethod);
             Constant(il, option);
             il.Emit(OpCodes.Call, And);
@@ -117,6 +117,8 @@ internal static class VectorPack
         foreach (ulong x in lanes) il.Emit(OpCodes.Ldc_I8, unchecked((long)x));
         il.Emit(OpCodes.Call, Create);
     }
+
+    private static readonly ulong[] NoneLanes = Enumerable.Repeat(unchecked((ulong)TypeOps.NoneValue), Lanes).ToArray();
 
     private static readonly Type V = typeof(Vector256<ulong>);
     private static readonly MethodInfo Load = Generic(typeof(Vector256), "Load", 1);
